@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PressReleasesConfig(AppConfig):
+    name = "pressreleases"
+    verbose_name = "Press releases"

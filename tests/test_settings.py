@@ -1,0 +1,58 @@
+"""Production settings: refuse to start without secrets, and pass Django's deploy checks."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-production-secret-that-is-long-enough-and-random-7d9f0a8e6b5c4d3e2f1a0b9c8d7e",
+    "ALLOWED_HOSTS": "newsroom.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+    "SECURE_HSTS_PRELOAD": "true",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    # Drop what the test run itself sets (DEBUG, the async-unsafe switch for Playwright).
+    dropped = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_deploy_check_is_clean_with_production_values():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("SECRET_KEY", "SECRET_KEY is not set"),
+        ("ALLOWED_HOSTS", "ALLOWED_HOSTS is not set"),
+    ],
+)
+def test_production_refuses_to_start_without(missing, message):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+
+    result = manage("check", **env)
+
+    assert result.returncode == 1
+    assert message in result.stderr
+
+
+def test_a_malformed_boolean_is_refused():
+    result = manage("check", **{**PRODUCTION, "DEBUG": "maybe"})
+
+    assert result.returncode == 1
+    assert "DEBUG must be true or false, not 'maybe'." in result.stderr
