@@ -1,0 +1,476 @@
+"""Press releases and what they carry: quotes by speakers in the role they held at the time,
+organisations, images and attachments.
+
+What the public may see is decided in one place, `PressReleaseQuerySet.public()`.
+"""
+
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from taxonomy.models import Country, FieldOfWork, MeetingSeries, Structure
+
+from .sanitizing import sanitize_html
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form of a name for matching: “Mektić” and “Mektic” fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(ascii_text.casefold().replace(".", " ").split())
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        OSCE_STRUCTURE = "osce", "OSCE structure"
+        GOVERNMENT = "government", "Government body"
+        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
+        CIVIL_SOCIETY = "civil_society", "NGO / civil society"
+        ACADEMIC = "academic", "Academic"
+        MEDIA = "media", "Media"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=120, unique=True)
+    acronym = models.CharField(max_length=30, blank=True)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names press texts use for it; the importer matches them.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations"
+    )
+    structure = models.ForeignKey(
+        Structure,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        help_text="For OSCE bodies: the structure in the taxonomy it corresponds to.",
+    )
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def names(self) -> list[str]:
+        return [n for n in [self.name, self.acronym, *self.aliases] if n]
+
+
+class Person(models.Model):
+    """Someone quoted in releases. Their titles over time are `Appointment`s."""
+
+    full_name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    honorific = models.CharField(max_length=50, blank=True, help_text="E.g. Ambassador, Dr.")
+    name_key = models.CharField(
+        max_length=200,
+        db_index=True,
+        editable=False,
+        help_text="The name folded for matching (no accents, lower case).",
+    )
+    bio = models.TextField("short biography", blank=True)
+    portrait = models.ImageField(upload_to="people/", blank=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = fold(self.full_name)
+        if not self.slug:
+            self.slug = unique_slug(Person, self.full_name)
+        super().save(*args, **kwargs)
+
+    def appointment_on(self, day) -> "Appointment | None":
+        """The appointment held on `day`, preferring the most recently started."""
+        for appointment in self.appointments.order_by(models.F("start_date").desc(nulls_last=True)):
+            if appointment.covers(day):
+                return appointment
+        return None
+
+
+class Appointment(models.Model):
+    """A title a person held, e.g. “Head of the OSCE Mission to Bosnia and Herzegovina”."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appointments")
+    title = models.CharField(max_length=300)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    start_date = models.DateField(null=True, blank=True, help_text="Leave empty if unknown.")
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Leave empty while it lasts or if unknown."
+    )
+
+    class Meta:
+        ordering = [models.F("start_date").desc(nulls_last=True), "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="appointment_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.title}"
+
+    def covers(self, day) -> bool:
+        return (self.start_date is None or self.start_date <= day) and (
+            self.end_date is None or day <= self.end_date
+        )
+
+
+def unique_slug(model: type[models.Model], text: str, max_length: int = 100) -> str:
+    base = slugify(fold(text))[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class PressReleaseQuerySet(models.QuerySet):
+    def readable(self) -> "PressReleaseQuerySet":
+        """Releases whose own page can be opened: public ones and withdrawn ones (which show
+        a withdrawal notice instead of vanishing)."""
+        return self.filter(
+            status__in=[PressRelease.Status.PUBLISHED, PressRelease.Status.WITHDRAWN],
+            publish_at__lte=timezone.now(),
+        )
+
+    def public(self) -> "PressReleaseQuerySet":
+        """What the public sees in listings, feeds, search, counts and sitemaps."""
+        return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def scheduled(self) -> "PressReleaseQuerySet":
+        return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def in_field(self, field: FieldOfWork) -> "PressReleaseQuerySet":
+        return self.filter(fields_of_work=field)
+
+    def from_source(self, structure: Structure) -> "PressReleaseQuerySet":
+        return self.filter(sources=structure)
+
+
+class PressRelease(models.Model):
+    class ContentType(models.TextChoices):
+        PRESS_RELEASE = "press_release", "Press release"
+        NEWS = "news", "News"
+        PRESS_STATEMENT = "press_statement", "Press statement"
+        STATEMENT = "statement", "Statement"
+        SPEECH = "speech", "Speech"
+        OP_ED = "op_ed", "Op-ed"
+        FEATURE = "feature", "Feature"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        RUSSIAN = "ru", "Russian"
+        FRENCH = "fr", "French"
+        GERMAN = "de", "German"
+        ITALIAN = "it", "Italian"
+        SPANISH = "es", "Spanish"
+        ALBANIAN = "sq", "Albanian"
+        BOSNIAN = "bs", "Bosnian"
+        CROATIAN = "hr", "Croatian"
+        MACEDONIAN = "mk", "Macedonian"
+        MONTENEGRIN = "cnr", "Montenegrin"
+        ROMANIAN = "ro", "Romanian"
+        SERBIAN = "sr", "Serbian"
+        UKRAINIAN = "uk", "Ukrainian"
+        KAZAKH = "kk", "Kazakh"
+        KYRGYZ = "ky", "Kyrgyz"
+        TAJIK = "tg", "Tajik"
+        TURKMEN = "tk", "Turkmen"
+        UZBEK = "uz", "Uzbek"
+
+    content_type = models.CharField(
+        max_length=20, choices=ContentType.choices, default=ContentType.PRESS_RELEASE
+    )
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="Part of the web address. Changing it later keeps the old address working.",
+    )
+    language = models.CharField(max_length=3, choices=Language.choices, default=Language.ENGLISH)
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text="For a translation: the original release.",
+    )
+    places = models.JSONField(
+        "dateline places",
+        default=list,
+        blank=True,
+        help_text="Cities in the dateline, e.g. Vienna and Sarajevo for “VIENNA/SARAJEVO”.",
+    )
+    lead = models.TextField(blank=True, help_text="One or two sentences summarising the release.")
+    body = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="Leave empty to publish now; a future time schedules the release.",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(
+        blank=True, help_text="Shown to readers on the release's page after withdrawal."
+    )
+    sources = models.ManyToManyField(Structure, blank=True, related_name="press_releases")
+    fields_of_work = models.ManyToManyField(FieldOfWork, blank=True, related_name="press_releases")
+    countries = models.ManyToManyField(Country, blank=True, related_name="press_releases")
+    meeting_series = models.ManyToManyField(
+        MeetingSeries, blank=True, related_name="press_releases"
+    )
+    tags = TaggableManager(blank=True)
+    related = models.ManyToManyField(
+        "self", blank=True, symmetrical=False, verbose_name="related releases"
+    )
+    contact_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact_text = models.TextField(
+        "contact", blank=True, help_text="Press contact as text, when not a person on file."
+    )
+    source_url = models.URLField(
+        max_length=500,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="For imported releases: the page it came from.",
+    )
+    import_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = PressReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("publish_at").desc(nulls_first=True), "-pk"]
+        get_latest_by = "publish_at"
+        permissions = [
+            ("publish_pressrelease", "Can publish, schedule, withdraw and unpublish releases"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"], name="pr_status_publish_at"),
+            models.Index(fields=["-publish_at"], name="pr_publish_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(publish_at__isnull=False),
+                name="published_release_has_publication_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.body = sanitize_html(self.body)
+        if not self.slug:
+            self.slug = unique_slug(PressRelease, self.title)
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        if self.status == self.Status.WITHDRAWN and self.withdrawn_at is None:
+            self.withdrawn_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("pressreleases:detail", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.status == self.Status.WITHDRAWN and not self.withdrawal_reason.strip():
+            raise ValidationError({"withdrawal_reason": "Say why the release is withdrawn."})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
+    def dateline(self) -> str:
+        return "/".join(place.upper() for place in self.places)
+
+
+class Quote(models.Model):
+    """Words quoted in a release, with the role the speaker held when quoted.
+
+    A quote attributed only to a body ("the Chairpersonship said") has no speaker and records
+    the organisation or structure instead.
+    """
+
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="quotes")
+    speaker = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes"
+    )
+    appointment = models.ForeignKey(
+        Appointment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quotes",
+        help_text="The speaker's role when quoted.",
+    )
+    role_text = models.CharField(
+        "role as written",
+        max_length=300,
+        blank=True,
+        help_text="The role as the release states it, when no appointment on file fits.",
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    structure = models.ForeignKey(
+        Structure, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    text = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+    needs_review = models.BooleanField(
+        default=False, help_text="Set by the importer when the attribution is doubtful."
+    )
+    review_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["release", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(speaker__isnull=False)
+                | models.Q(organisation__isnull=False)
+                | models.Q(structure__isnull=False),
+                name="quote_is_attributed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attribution}: “{self.text[:60]}”"
+
+    def clean(self) -> None:
+        if self.appointment_id and self.appointment.person_id != self.speaker_id:
+            raise ValidationError({"appointment": "Choose one of the speaker's own appointments."})
+        if not (self.speaker_id or self.organisation_id or self.structure_id):
+            raise ValidationError("Name a speaker, or the organisation or structure quoted.")
+
+    @property
+    def role(self) -> str:
+        if self.appointment_id:
+            title = self.appointment.title
+            organisation = self.appointment.organisation
+            if organisation and fold(organisation.name) not in fold(title):
+                return f"{title}, {organisation.name}"
+            return title
+        return self.role_text
+
+    @property
+    def attribution(self) -> str:
+        if self.speaker_id:
+            return self.speaker.full_name
+        if self.structure_id:
+            return self.structure.display_name
+        return self.organisation.name if self.organisation_id else ""
+
+
+def image_path(image: "Image", filename: str) -> str:
+    return f"releases/{timezone.now():%Y/%m}/{filename}"
+
+
+class Image(models.Model):
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="images")
+    file = models.ImageField(upload_to=image_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    alt_text = models.CharField(
+        max_length=300,
+        help_text="What the picture shows, for readers who cannot see it.",
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=200, blank=True, help_text="E.g. OSCE/Jane Doe")
+    renditions = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="Resized copies: width → file name."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["release", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+
+class Attachment(models.Model):
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    title = models.CharField(max_length=300)
+    language = models.CharField(
+        max_length=3, choices=PressRelease.Language.choices, default=PressRelease.Language.ENGLISH
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["release", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
