@@ -43,8 +43,8 @@ fi
 STAMP="$VENV/.installed-$(cksum < "$PROJECT_DIR/pyproject.toml" | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ]; then
   echo "Installing dependencies into .venv"
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet -e "$PROJECT_DIR[dev]"
+  "$VENV/bin/python" -m pip install -qq --upgrade pip
+  "$VENV/bin/python" -m pip install -qq -e "$PROJECT_DIR[dev]"
   rm -f "$VENV"/.installed-*
   touch "$STAMP"
 fi

@@ -40,3 +40,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def taxonomy(db):
+    """The real OSCE taxonomy, loaded from the shipped data file."""
+    from taxonomy.loading import load_file
+
+    load_file()

@@ -1,4 +1,4 @@
-"""The site menu in a real browser: keyboard reachable, usable without JavaScript, narrow screens."""
+"""The site menu in a real browser: keyboard reachable, works without JavaScript, any width."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -27,7 +27,9 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_main(page: Page, site):
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_menu_opens_and_leads_to_a_field_operation_without_javascript(browser, site, width):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": 900})
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": width, "height": 900}
+    )
     page = context.new_page()
     page.goto(site + "/")
     menu = page.get_by_role("navigation", name="Main")
@@ -38,6 +40,8 @@ def test_menu_opens_and_leads_to_a_field_operation_without_javascript(browser, s
     expect(mission).to_be_visible()
     mission.click()
 
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Mission to Bosnia and Herzegovina")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Mission to Bosnia and Herzegovina"
+    )
     assert page.url == site + "/structures/mission-to-bosnia-and-herzegovina/"
     context.close()
