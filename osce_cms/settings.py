@@ -197,3 +197,9 @@ LOGGING = {
 }
 
 SITE_NAME = os.environ.get("SITE_NAME", "OSCE Newsroom")
+
+# Uploaded images: files over these bounds are refused before any pixel is decoded. Pillow's own
+# decompression-bomb guard (about 89 megapixels) caps IMAGE_MAX_PIXELS whatever it is set to.
+IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+IMAGE_RENDITION_WIDTHS = [480, 960, 1600]
