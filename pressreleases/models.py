@@ -416,13 +416,8 @@ class Quote(models.Model):
 
     @property
     def role(self) -> str:
-        if self.appointment_id:
-            title = self.appointment.title
-            organisation = self.appointment.organisation
-            if organisation and fold(organisation.name) not in fold(title):
-                return f"{title}, {organisation.name}"
-            return title
-        return self.role_text
+        """The role as held when quoted; the title names the organisation where it matters."""
+        return self.appointment.title if self.appointment_id else self.role_text
 
     @property
     def attribution(self) -> str:
