@@ -4,6 +4,7 @@ Development defaults are safe to run on a laptop; with DEBUG off, every value th
 not have a default (SECRET_KEY, ALLOWED_HOSTS) is required and startup fails loudly.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -203,3 +204,8 @@ SITE_NAME = os.environ.get("SITE_NAME", "OSCE Newsroom")
 IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = [480, 960, 1600]
+
+# How long a publisher's signed link to an embargoed release stays valid.
+PRESS_RELEASE_SHARE_LINK_MAX_AGE = datetime.timedelta(
+    days=env_int("PRESS_RELEASE_SHARE_LINK_DAYS", 7)
+)

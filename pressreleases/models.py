@@ -7,6 +7,7 @@ What the public may see is decided in one place, `PressReleaseQuerySet.public()`
 import unicodedata
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -256,6 +257,8 @@ class PressRelease(models.Model):
         MeetingSeries, blank=True, related_name="press_releases"
     )
     tags = TaggableManager(blank=True)
+    # Lets revisions follow the tags: a revert restores them with the rest of the release.
+    tagged_items = GenericRelation("taggit.TaggedItem")
     related = models.ManyToManyField(
         "self", blank=True, symmetrical=False, verbose_name="related releases"
     )
@@ -402,6 +405,7 @@ class Quote(models.Model):
                 | models.Q(organisation__isnull=False)
                 | models.Q(structure__isnull=False),
                 name="quote_is_attributed",
+                violation_error_message="Name a speaker, or the organisation or structure quoted.",
             )
         ]
 

@@ -32,7 +32,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(self, create, names, **kwargs):
         if create and names:
             self.groups.set(Group.objects.filter(name__in=names))
-            self.save()
+        if create:
+            self.save()  # stores the password set above
 
 
 def editor(**fields):
