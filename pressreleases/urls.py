@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
+from .views import releases
 
 app_name = "pressreleases"
 
 urlpatterns = [
-    path("preview/<int:pk>/", views.preview, name="preview"),
-    path("embargoed/<str:token>/", views.embargoed, name="embargoed"),
-    path("<slug:slug>/", views.PressReleaseDetailView.as_view(), name="detail"),
+    path("preview/<int:pk>/", releases.preview, name="preview"),
+    path("embargoed/<str:token>/", releases.embargoed, name="embargoed"),
+    path("<slug:slug>/", releases.PressReleaseDetailView.as_view(), name="detail"),
 ]

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.generic import DetailView
 
-from . import workflow
-from .images import image_srcset
-from .models import PressRelease, Quote
+from .. import workflow
+from ..images import image_srcset
+from ..models import PressRelease, Quote
 
 TEMPLATE = "pressreleases/pressrelease_detail.html"
 
