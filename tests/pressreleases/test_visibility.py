@@ -143,7 +143,7 @@ def test_the_page_shows_everything_a_release_carries(client, full_release):
     assert "<h2>Background</h2><p>The seminar <strong>concludes</strong> today.</p>" in html
     assert (
         "<blockquote><p>This seminar gave participants a chance to build networks.</p>"
-        "</blockquote>\n  <figcaption>Bruce Berton, "
+        '</blockquote>\n  <figcaption><a href="/speakers/bruce-berton/">Bruce Berton</a>, '
         '<span class="quote__role">Head of the OSCE Mission to BiH</span></figcaption>'
     ) in html
     assert "<figcaption>OSCE Mission to Bosnia and Herzegovina</figcaption>" in html
