@@ -7,3 +7,4 @@ class PressReleasesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import images  # noqa: F401  (connects the image file receivers)
+        from .search import signals  # noqa: F401  (keeps the search indexes current)
