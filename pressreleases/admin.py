@@ -32,6 +32,7 @@ from . import workflow
 from .forms import PressReleaseAdminForm, QuoteForm, QuoteFormSet, ScheduleForm, WithdrawForm
 from .images import ImageForm, image_srcset
 from .models import Appointment, Attachment, Image, Organisation, Person, PressRelease, Quote
+from .search import admin_search
 
 PUBLISHER_ACTIONS = {"publish_now", "schedule", "withdraw", "unpublish"}
 ONLY_PUBLISHERS = (
@@ -227,6 +228,12 @@ class PressReleaseAdmin(VersionAdmin):
         if request.resolver_match and request.resolver_match.url_name == "autocomplete":
             return ["title"]
         return super().get_search_fields(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Staff search is the site's full-text search over every release, drafts included.
+        if not search_term.strip() or request.resolver_match.url_name == "autocomplete":
+            return super().get_search_results(request, queryset, search_term)
+        return admin_search(queryset, search_term)
 
     def get_changelist(self, request, **kwargs):
         return PressReleaseChangeList

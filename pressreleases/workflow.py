@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import PressRelease, Quote
+from .search import index_releases
 
 Status = PressRelease.Status
 
@@ -125,6 +126,7 @@ def duplicate(release: PressRelease, *, user) -> PressRelease:
         quote.pk = None
         quote.release = copy
     Quote.objects.bulk_create(quotes)
+    index_releases([copy.pk])  # bulk_create sends no signals
     return copy
 
 

@@ -215,3 +215,25 @@ def test_choosing_a_related_release_searches_titles_only(as_publisher):
     response = as_publisher.get(reverse("admin:autocomplete"), params)
 
     assert [r["text"] for r in response.json()["results"]] == ["Border management course"]
+
+
+def test_staff_search_is_full_text_over_drafts_too_in_list_order(as_publisher):
+    PressReleaseFactory(title="Workshop on budgets", body="<p>Smuggling networks came up.</p>")
+    PressReleaseFactory(
+        title="Smugglers targeted by new task force", status=Status.DRAFT, publish_at=None
+    )
+    PressReleaseFactory(title="Unrelated youth forum")
+
+    response = as_publisher.get(CHANGELIST, {"q": "smuggling"})
+
+    assert response.status_code == 200
+    assert listed(response) == ["Smugglers targeted by new task force", "Workshop on budgets"]
+
+
+def test_staff_search_with_only_operators_finds_nothing_and_does_not_fail(as_publisher):
+    PressReleaseFactory(title="Anything")
+
+    response = as_publisher.get(CHANGELIST, {"q": '" - OR'})
+
+    assert response.status_code == 200
+    assert listed(response) == []
