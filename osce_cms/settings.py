@@ -209,3 +209,19 @@ IMAGE_RENDITION_WIDTHS = [480, 960, 1600]
 PRESS_RELEASE_SHARE_LINK_MAX_AGE = datetime.timedelta(
     days=env_int("PRESS_RELEASE_SHARE_LINK_DAYS", 7)
 )
+
+# Every cache off (DummyCache), e.g. to measure pages uncached; overrides REDIS_URL.
+if env_bool("CACHE_DISABLED", False):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# Benchmark instrumentation (bench/run.py): an X-Query-Count header on every response and a
+# database-free baseline page at /__bench__/baseline/. Never set it in production.
+BENCHMARK = env_bool("BENCHMARK", False)
+if BENCHMARK:
+    MIDDLEWARE = ["osce_cms.benchmark.QueryCountMiddleware", *MIDDLEWARE]
+
+# Public pages (pressreleases/caching.py): how long browsers and shared caches may reuse one
+# without asking again, and how long the server keeps a rendered copy (0 keeps none). Copies
+# are keyed by the site's content stamp, so any change to the content bypasses them at once.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)

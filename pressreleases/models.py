@@ -9,7 +9,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -65,6 +65,9 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("people:organisation", args=[self.slug])
+
     def names(self) -> list[str]:
         return [n for n in [self.name, self.acronym, *self.aliases] if n]
 
@@ -97,6 +100,9 @@ class Person(models.Model):
         if not self.slug:
             self.slug = unique_slug(Person, self.full_name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:speaker", args=[self.slug])
 
     def appointment_on(self, day) -> "Appointment | None":
         """The appointment held on `day`, preferring the most recently started."""
@@ -325,7 +331,25 @@ class PressRelease(models.Model):
             self.publish_at = timezone.now()
         if self.status == self.Status.WITHDRAWN and self.withdrawn_at is None:
             self.withdrawn_at = timezone.now()
-        super().save(*args, **kwargs)
+        # A changed slug is recorded, so links to the old address keep working (301).
+        using = kwargs.get("using") or router.db_for_write(PressRelease, instance=self)
+        update_fields = kwargs.get("update_fields")
+        previous_slug = None
+        if not self._state.adding and (update_fields is None or "slug" in update_fields):
+            previous_slug = (
+                PressRelease._base_manager.using(using)
+                .filter(pk=self.pk)
+                .values_list("slug", flat=True)
+                .first()
+            )
+        if previous_slug is None or previous_slug == self.slug:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+            history = self.previous_slugs.db_manager(using)
+            history.filter(slug=self.slug).delete()
+            history.update_or_create(slug=previous_slug, defaults={"replaced_at": timezone.now()})
 
     def get_absolute_url(self) -> str:
         return reverse("pressreleases:detail", args=[self.slug])
@@ -357,6 +381,33 @@ class PressRelease(models.Model):
     @property
     def dateline(self) -> str:
         return "/".join(place.upper() for place in self.places)
+
+
+class PressReleaseSlug(models.Model):
+    """A slug a release had before; its old address answers with a permanent redirect.
+
+    A slug that is live on some release always wins over the history, so an editor may give a
+    retired slug to another release. When several releases once had the same slug, the one
+    that gave it up last gets the redirect.
+    """
+
+    release = models.ForeignKey(
+        PressRelease, on_delete=models.CASCADE, related_name="previous_slugs"
+    )
+    slug = models.SlugField(max_length=120)
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+        verbose_name = "previous slug"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "slug"], name="previous_slug_once_per_release"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class Quote(models.Model):
