@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from pressreleases import taxonomy_urls as taxonomy_pages
+from pressreleases.caching import public_page
 from pressreleases.sitemaps import PressReleaseSitemap
 from pressreleases.views import listing
 from taxonomy import urls as taxonomy_urls
@@ -26,13 +27,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        public_page(sitemap_views.index),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
         name="sitemap-index",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        public_page(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 
 from taxonomy.models import Country, FieldOfWork, MeetingSeries, Structure
 
+from ..caching import public_page
 from ..facets import Facet, facet_counts
 from ..feeds import describe, feed_query, feed_title
 from ..filters import Chip, ReleaseFilterSet, active_filters, clear_all_query
@@ -126,10 +127,12 @@ def listing(
     )
 
 
+@public_page
 def release_list(request: HttpRequest) -> HttpResponse:
     return listing(request, "pressreleases/pressrelease_list.html")
 
 
+@public_page
 def field_of_work_page(request: HttpRequest, slug: str) -> HttpResponse:
     field = get_object_or_404(FieldOfWork, slug=slug)
     return listing(
@@ -140,6 +143,7 @@ def field_of_work_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def country_page(request: HttpRequest, slug: str) -> HttpResponse:
     country = get_object_or_404(Country, slug=slug)
     return listing(
@@ -154,6 +158,7 @@ def country_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def structure_page(request: HttpRequest, slug: str) -> HttpResponse:
     """A structure's page lists its releases and those of every structure below it."""
     structure = get_object_or_404(
@@ -167,6 +172,7 @@ def structure_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def meeting_series_page(request: HttpRequest, slug: str) -> HttpResponse:
     series = get_object_or_404(MeetingSeries, slug=slug)
     return listing(
@@ -177,6 +183,7 @@ def meeting_series_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     latest = release_cards(PressRelease.objects.public().order_by("-publish_at", "-pk"))
     return render(request, "home.html", {"latest_releases": latest[:HOME_SIZE]})
