@@ -1,0 +1,188 @@
+"""The benchmark's databases: N demo releases from one seed, built once and then reused.
+
+A build runs `migrate`, `load_taxonomy`, `load_organisations` and `seed_demo` in an empty
+database, then records the count and seed in a `bench_build` table. A database whose marker
+is missing or different is an unfinished or foreign build and is rebuilt; a reused one only gets
+the migrations added since. On PostgreSQL the build ends with VACUUM ANALYZE, so the planner
+starts from the same statistics every time instead of whenever autovacuum gets to them.
+"""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKER_DDL = "CREATE TABLE bench_build (release_count bigint NOT NULL, seed bigint NOT NULL)"
+MARKER_INSERT = "INSERT INTO bench_build (release_count, seed) VALUES ({0}, {1})"
+MARKER_SELECT = "SELECT release_count, seed FROM bench_build"
+
+
+class BenchError(Exception):
+    """The benchmark cannot go on; the message says why."""
+
+
+@dataclass
+class BuildReport:
+    reused: bool
+    seconds: dict[str, float] = field(default_factory=dict)  # step → wall-clock time
+
+
+class SqliteDatabase:
+    engine = "sqlite"
+
+    def __init__(self, work_dir: Path, count: int, seed: int) -> None:
+        self.path = work_dir / f"sqlite-{count}-{seed}.sqlite3"
+        self.url = f"sqlite:///{self.path}"
+        self.name = self.path.name
+
+    def marker(self) -> tuple[int, int] | None:
+        if not self.path.exists():
+            return None
+        with closing(sqlite3.connect(self.path)) as connection:
+            try:
+                return connection.execute(MARKER_SELECT).fetchone()
+            except sqlite3.OperationalError:  # no marker table: the build never finished
+                return None
+
+    def reset(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def finish(self, count: int, seed: int) -> None:
+        with closing(sqlite3.connect(self.path)) as connection, connection:
+            connection.execute(MARKER_DDL)
+            connection.execute(MARKER_INSERT.format(int(count), int(seed)))
+
+    def analyze(self) -> None:
+        """Nothing: Django never runs ANALYZE on SQLite, so neither does the benchmark."""
+
+    def size_bytes(self) -> int:
+        return sum(
+            Path(f"{self.path}{suffix}").stat().st_size
+            for suffix in ("", "-wal")
+            if Path(f"{self.path}{suffix}").exists()
+        )
+
+
+class PostgresDatabase:
+    engine = "postgres"
+
+    def __init__(self, server_url: str, name: str) -> None:
+        self.server_url = server_url
+        self.name = name
+        self.url = urlsplit(server_url)._replace(path=f"/{name}").geturl()
+
+    def _server(self) -> psycopg.Connection:
+        try:
+            return psycopg.connect(self.server_url, autocommit=True, connect_timeout=5)
+        except psycopg.OperationalError as error:
+            raise BenchError(f"cannot reach PostgreSQL at {self.server_url}: {error}") from None
+
+    def marker(self) -> tuple[int, int] | None:
+        with self._server() as server:
+            found = server.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [self.name]
+            ).fetchone()
+        if not found:
+            return None
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            try:
+                return connection.execute(MARKER_SELECT).fetchone()
+            except psycopg.errors.UndefinedTable:
+                return None
+
+    def reset(self) -> None:
+        name = sql.Identifier(self.name)
+        with self._server() as server:
+            server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            server.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+    def finish(self, count: int, seed: int) -> None:
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            connection.execute(MARKER_DDL)
+            connection.execute(MARKER_INSERT.format(int(count), int(seed)))
+
+    def analyze(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            connection.execute("VACUUM ANALYZE")
+
+    def size_bytes(self) -> int:
+        with self._server() as server:
+            return server.execute("SELECT pg_database_size(%s)", [self.name]).fetchone()[0]
+
+
+BenchDatabase = SqliteDatabase | PostgresDatabase
+
+
+def manage(
+    database_url: str, *args: str, env: dict[str, str] | None = None, timeout: float = 1800
+) -> str:
+    """Run a management command against `database_url`, in development mode unless `env` says
+    otherwise; its output, or a BenchError carrying the end of it when the command fails."""
+    if env is None:
+        env = {**os.environ, "DEBUG": "true", "CACHE_DISABLED": "true"}
+        env.pop("REDIS_URL", None)  # a command's cache writes must not reach a shared Redis
+    env = {**env, "DATABASE_URL": database_url}
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode:
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+        raise BenchError(f"manage.py {' '.join(args)} failed:\n{tail}")
+    return result.stdout
+
+
+def prepare(
+    database: BenchDatabase,
+    count: int,
+    seed: int,
+    *,
+    rebuild: bool,
+    say: Callable[[str], None],
+) -> BuildReport:
+    """Make `database` hold exactly the demo content of (`count`, `seed`), reusing a finished
+    build unless `rebuild`."""
+    if not rebuild and database.marker() == (count, seed):
+        say(f"Reusing {database.name} ({count:,} releases, seed {seed}); applying new migrations")
+        manage(database.url, "migrate", "--noinput")
+        database.analyze()
+        return BuildReport(reused=True)
+
+    report = BuildReport(reused=False)
+    database.reset()
+    steps = [
+        ("migrate", ["migrate", "--noinput"]),
+        ("load_taxonomy", ["load_taxonomy"]),
+        ("load_organisations", ["load_organisations"]),
+        ("seed_demo", ["seed_demo", "--count", str(count), "--seed", str(seed)]),
+    ]
+    for step, args in steps:
+        say(
+            f"Building {database.name}: {step}"
+            + (" (minutes at 100,000)" if step == "seed_demo" else "")
+        )
+        started = time.perf_counter()
+        manage(database.url, *args)
+        report.seconds[step] = round(time.perf_counter() - started, 2)
+    started = time.perf_counter()
+    database.analyze()
+    report.seconds["analyze"] = round(time.perf_counter() - started, 2)
+    database.finish(count, seed)
+    return report
