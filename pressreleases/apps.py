@@ -6,6 +6,7 @@ class PressReleasesConfig(AppConfig):
     verbose_name = "Press releases"
 
     def ready(self) -> None:
-        from . import caching  # noqa: F401  (renews the public pages' content stamp)
-        from . import images  # noqa: F401  (connects the image file receivers)
-        from .search import signals  # noqa: F401  (keeps the search indexes current)
+        # Connect the signal receivers: the public pages' content stamp, image files, and the
+        # search indexes all follow every change to the content.
+        from . import caching, images  # noqa: F401
+        from .search import signals  # noqa: F401
