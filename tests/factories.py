@@ -2,8 +2,10 @@
 (the `taxonomy` fixture in conftest.py); these factories pick from it."""
 
 import datetime
+import importlib
 
 import factory
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -36,11 +38,21 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()  # stores the password set above
 
 
+def ensure_editorial_groups() -> None:
+    """Recreate the Editors and Publishers groups when a transactional test (the browser
+    tests) has flushed the rows their data migration made."""
+    if Group.objects.filter(name__in=["Editors", "Publishers"]).count() < 2:
+        migration = importlib.import_module("pressreleases.migrations.0002_editorial_groups")
+        migration.create_groups(apps, schema_editor=None)
+
+
 def editor(**fields):
+    ensure_editorial_groups()
     return UserFactory(groups=["Editors"], **fields)
 
 
 def publisher(**fields):
+    ensure_editorial_groups()
     return UserFactory(groups=["Publishers"], **fields)
 
 
