@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import NOT_PROVIDED, Model
+from django.db import reset_queries, transaction
 from taggit.models import TaggedItem
 
 from taxonomy.loading import load_file
@@ -29,6 +28,7 @@ from taxonomy.models import Chairpersonship, Country, FieldOfWork, MeetingSeries
 
 from ..caching import content_changed
 from ..models import Appointment, PressRelease, Quote
+from ..portability.bulk import insert_rows
 from ..search import index_releases
 from . import vocabulary as words
 from .cast import NOT_QUOTED, Career, Cast, Slugs
@@ -233,6 +233,8 @@ class _Generator:
         self.contacts = in_post[:12] or self.careers[:12]
         for start in range(0, self.count, BATCH):
             self.write_batch(start, plan[start : start + BATCH])
+            # Under DEBUG every statement, bodies and all, stays in the queries log.
+            reset_queries()
             if progress:
                 progress(min(start + BATCH, self.count), self.count)
 
@@ -521,51 +523,6 @@ class _Generator:
                 }
             quotes.append(quote)
         return voices, quotes
-
-
-def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
-    """INSERT rows given as {attname: value} (all with the same keys); fields left out take
-    their model default, or the database's own.
-
-    bulk_create spends most of its time building a model instance and compiling SQL for every
-    value; for the hundreds of thousands of rows of a large demo this sends one prepared
-    statement per table and batch instead. Like bulk_create, it skips save() and signals.
-    """
-    if not rows:
-        return
-    given = rows[0].keys()
-    fields = [
-        field
-        for field in model._meta.concrete_fields
-        if not field.primary_key
-        and not field.generated
-        and (field.attname in given or field.db_default is NOT_PROVIDED)
-    ]
-    database = connections[DEFAULT_DB_ALIAS]
-    defaults = {
-        field.attname: field.get_db_prep_save(field.get_default(), database) for field in fields
-    }
-    quote = database.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    # Numbers, strings and nulls go to the driver as they are; only other values need preparing.
-    plain = (int, str, type(None))
-    params = [
-        [
-            defaults[field.attname]
-            if field.attname not in row
-            else value
-            if isinstance(value := row[field.attname], plain)
-            else field.get_db_prep_save(value, database)
-            for field in fields
-        ]
-        for row in rows
-    ]
-    with database.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 @dataclass

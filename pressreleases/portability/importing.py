@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, models, reset_queries, transaction
 from taggit.models import Tag, TaggedItem
 
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, MeetingSeries, Structure
@@ -25,6 +25,7 @@ from taxonomy.models import Chairpersonship, Country, FieldOfWork, MeetingSeries
 from ..caching import content_changed
 from ..models import Person, PressRelease
 from ..search import index_releases
+from .bulk import insert_rows
 from .checking import normalize
 from .jsonstream import members
 from .reading import ReleaseBatch, with_appointments, with_keys
@@ -285,6 +286,8 @@ class _Importer:
                 self.release_relations(release, children, current, record, batch)
             batch.write()
             index_releases([release.pk for release, _, _ in updated])
+            # Under DEBUG every statement, bodies and all, stays in the queries log.
+            reset_queries()
             if self.progress:
                 self.progress(counts.created + counts.updated + counts.unchanged, self.total)
 
@@ -326,9 +329,8 @@ class _Importer:
         counts = self.report.counts(child_type.model._meta.verbose_name_plural)
         for position, record in enumerate(records):
             if position >= len(stored):
-                new_values = values(record, child_type, self.ids)
                 batch.created[child_type.model].append(
-                    child_type.model(release_id=release.pk, **new_values)
+                    values(record, child_type, self.ids) | {"release_id": release.pk}
                 )
                 counts.created += 1
             elif serialize(stored[position], child_type) == record:
@@ -372,7 +374,7 @@ class _Batch:
 
     m2m: dict[str, list[tuple[int, list[int]]]] = field(default_factory=lambda: defaultdict(list))
     tags: list[tuple[int, list[int]]] = field(default_factory=list)
-    created: dict[type, list] = field(default_factory=lambda: defaultdict(list))
+    created: dict[type, list[dict]] = field(default_factory=lambda: defaultdict(list))
     removed: dict[type, list[int]] = field(default_factory=lambda: defaultdict(list))
     stamps: list[PressRelease] = field(default_factory=list)  # to write updated_at of
 
@@ -383,25 +385,23 @@ class _Batch:
             source = f"{m2m_field.m2m_field_name()}_id"
             target = f"{m2m_field.m2m_reverse_field_name()}_id"
             through.objects.filter(**{f"{source}__in": [pk for pk, _ in rows]}).delete()
-            through.objects.bulk_create(
-                [through(**{source: pk, target: t}) for pk, targets in rows for t in targets],
-                batch_size=CHUNK,
-            )
+            insert_rows(through, [{source: pk, target: t} for pk, targets in rows for t in targets])
         if self.tags:
             content_type = ContentType.objects.get_for_model(PressRelease)
             TaggedItem.objects.filter(
                 content_type=content_type, object_id__in=[pk for pk, _ in self.tags]
             ).delete()
-            TaggedItem.objects.bulk_create(
+            insert_rows(
+                TaggedItem,
                 [
-                    TaggedItem(content_type=content_type, object_id=pk, tag_id=tag)
+                    {"content_type_id": content_type.pk, "object_id": pk, "tag_id": tag}
                     for pk, tags in self.tags
                     for tag in tags
                 ],
-                batch_size=CHUNK,
             )
         for model, pks in self.removed.items():
             model.objects.filter(pk__in=pks).delete()
         for model, rows in self.created.items():
-            model.objects.bulk_create(rows, batch_size=CHUNK)
+            # Rows, not instances: an Image instance would open its file to read its size.
+            insert_rows(model, rows)
         PressRelease.objects.bulk_update(self.stamps, ["updated_at"], batch_size=CHUNK)

@@ -20,8 +20,9 @@ from pressreleases.models import (
     PressRelease,
     Quote,
 )
-from pressreleases.portability import import_content
+from pressreleases.portability import export_content, import_content
 from pressreleases.portability.jsonstream import JSONStreamError, members
+from pressreleases.search import search_quotes, search_releases
 from taxonomy.loading import load_file
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, MeetingSeries, Structure
 from tests.factories import (
@@ -489,6 +490,29 @@ def test_export_reads_releases_in_chunks_with_a_fixed_number_of_queries(content)
         QuoteFactory(release=release)
 
     assert queries_for_export() == few
+
+
+def test_chunk_boundaries_do_not_change_the_document(content):
+    out = io.StringIO()
+    export_content(out, chunk_size=2)
+
+    assert out.getvalue() == content["export"]
+
+
+def test_imported_releases_and_quotes_are_searchable(content, tmp_path):
+    path = write(tmp_path, export())
+    wipe()
+
+    run_import(path)
+
+    found = search_releases(PressRelease.objects.public(), "seminar concludes")
+    assert [r.title for r in found] == [
+        "Co-operation on migration-related crime needed more than ever"
+    ]
+    quotes = search_quotes(Quote.objects.all(), "regional co-operation")
+    assert [q.text for q in quotes] == [
+        "Only with good regional co-operation can we counter this crime."
+    ]
 
 
 def test_export_writes_one_record_per_line(content):

@@ -14,6 +14,7 @@ from taggit.models import Tag, TaggedItem
 from pressreleases.demo import seed_demo
 from pressreleases.models import Appointment, Organisation, Person, PressRelease, Quote
 from pressreleases.sanitizing import sanitize_html
+from pressreleases.search import search_releases
 from taxonomy.models import FieldOfWork, Structure
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +226,12 @@ def test_releases_are_tagged_related_and_linked_to_meetings(demo):
     assert demo.filter(meeting_series__isnull=False).distinct().exists()
     assert demo.filter(content_type=PressRelease.ContentType.SPEECH).exists()
     assert len(set(demo.values_list("title", flat=True))) > 390
+
+
+def test_demo_releases_can_be_found_by_search(demo):
+    release = demo.public().filter(language="en").order_by("publish_at").first()
+    word = max(release.title.split(), key=len)
+
+    found = search_releases(PressRelease.objects.public(), word)
+
+    assert release in found

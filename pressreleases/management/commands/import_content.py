@@ -43,6 +43,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     line + (f", {counts.removed:,} removed" if counts.removed else "")
                 )
+        if verbosity < 1:
+            return
         if dry_run:
             self.stdout.write(self.style.WARNING("Dry run: nothing was written."))
         elif report.changed:

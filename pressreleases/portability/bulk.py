@@ -1,0 +1,54 @@
+"""Plain multi-row INSERTs for writing many rows fast (the importer, seed_demo)."""
+
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import NOT_PROVIDED, Model
+
+MAX_PARAMS = 30_000  # per INSERT statement; below SQLite's and PostgreSQL's limits
+
+
+def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
+    """INSERT rows given as {attname: value} (all with the same keys); fields left out take
+    their model default, or the database's own.
+
+    bulk_create spends most of its time building a model instance and compiling SQL for every
+    value; for the hundreds of thousands of rows of a large demo this sends plain multi-row
+    INSERTs instead, as few as the database's parameter limit allows. Like bulk_create, it
+    skips save() and signals.
+    """
+    if not rows:
+        return
+    given = rows[0].keys()
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+        and not field.generated
+        and (field.attname in given or field.db_default is NOT_PROVIDED)
+    ]
+    database = connections[DEFAULT_DB_ALIAS]
+    defaults = {
+        field.attname: field.get_db_prep_save(field.get_default(), database) for field in fields
+    }
+    quote = database.ops.quote_name
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
+    )
+    row_sql = "({})".format(", ".join(["%s"] * len(fields)))
+    per_statement = min(database.features.max_query_params or MAX_PARAMS, MAX_PARAMS) // len(fields)
+    # Numbers, strings and nulls go to the driver as they are; only other values need preparing.
+    plain = (int, str, type(None))
+    with database.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            params = [
+                defaults[field.attname]
+                if field.attname not in row
+                else value
+                if isinstance(value := row[field.attname], plain)
+                else field.get_db_prep_save(value, database)
+                for row in chunk
+                for field in fields
+            ]
+            cursor.execute(head + ", ".join([row_sql] * len(chunk)), params)
