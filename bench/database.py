@@ -7,6 +7,7 @@ the migrations added since. On PostgreSQL the build ends with VACUUM ANALYZE, so
 starts from the same statistics every time instead of whenever autovacuum gets to them.
 """
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -125,19 +126,13 @@ class PostgresDatabase:
 BenchDatabase = SqliteDatabase | PostgresDatabase
 
 
-def manage(
-    database_url: str, *args: str, env: dict[str, str] | None = None, timeout: float = 1800
-) -> str:
-    """Run a management command against `database_url`, in development mode unless `env` says
-    otherwise; its output, or a BenchError carrying the end of it when the command fails."""
-    if env is None:
-        env = {**os.environ, "DEBUG": "true", "CACHE_DISABLED": "true"}
-        env.pop("REDIS_URL", None)  # a command's cache writes must not reach a shared Redis
-    env = {**env, "DATABASE_URL": database_url}
+def manage(database_url: str, *args: str, env: dict[str, str], timeout: float = 600) -> str:
+    """Run a management command against `database_url` in `env`; its output, or a BenchError
+    carrying the end of it when the command fails."""
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=env,
+        env={**env, "DATABASE_URL": database_url},
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -147,6 +142,50 @@ def manage(
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
         raise BenchError(f"manage.py {' '.join(args)} failed:\n{tail}")
     return result.stdout
+
+
+# Runs several management commands in one process, saving a Django start-up per command.
+COMMANDS_DRIVER = """
+import json, sys, time
+import django
+django.setup()
+from django.core.management import call_command
+for args in json.loads(sys.argv[1]):
+    print("BENCH_STEP", args[0], flush=True)
+    started = time.perf_counter()
+    call_command(*args)
+    print("BENCH_DONE", json.dumps([args[0], round(time.perf_counter() - started, 2)]), flush=True)
+"""
+
+
+def run_commands(
+    database_url: str, commands: list[list[str]], say: Callable[[str], None]
+) -> dict[str, float]:
+    """Run management commands one after the other in one development-mode process, saying
+    which one is running; each one's wall-clock time, or a BenchError with the output's end."""
+    env = {**os.environ, "DEBUG": "true", "CACHE_DISABLED": "true", "DATABASE_URL": database_url}
+    env.pop("REDIS_URL", None)
+    env["DJANGO_SETTINGS_MODULE"] = "osce_cms.settings"
+    process = subprocess.Popen(
+        [sys.executable, "-c", COMMANDS_DRIVER, json.dumps(commands)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    seconds, output = {}, []
+    for line in process.stdout:
+        output.append(line.rstrip())
+        if line.startswith("BENCH_STEP "):
+            say(f"  {line.split()[1]}")
+        elif line.startswith("BENCH_DONE "):
+            step, took = json.loads(line.removeprefix("BENCH_DONE "))
+            seconds[step] = took
+    if process.wait():
+        tail = "\n".join(output[-15:])
+        raise BenchError(f"building the database failed:\n{tail}")
+    return seconds
 
 
 def prepare(
@@ -161,26 +200,23 @@ def prepare(
     build unless `rebuild`."""
     if not rebuild and database.marker() == (count, seed):
         say(f"Reusing {database.name} ({count:,} releases, seed {seed}); applying new migrations")
-        manage(database.url, "migrate", "--noinput")
+        run_commands(database.url, [["migrate", "--noinput"]], say)
         database.analyze()
         return BuildReport(reused=True)
 
-    report = BuildReport(reused=False)
+    say(f"Building {database.name}: {count:,} releases (about 2 minutes per 100,000)")
     database.reset()
-    steps = [
-        ("migrate", ["migrate", "--noinput"]),
-        ("load_taxonomy", ["load_taxonomy"]),
-        ("load_organisations", ["load_organisations"]),
-        ("seed_demo", ["seed_demo", "--count", str(count), "--seed", str(seed)]),
-    ]
-    for step, args in steps:
-        say(
-            f"Building {database.name}: {step}"
-            + (" (minutes at 100,000)" if step == "seed_demo" else "")
-        )
-        started = time.perf_counter()
-        manage(database.url, *args)
-        report.seconds[step] = round(time.perf_counter() - started, 2)
+    report = BuildReport(reused=False)
+    report.seconds = run_commands(
+        database.url,
+        [
+            ["migrate", "--noinput"],
+            ["load_taxonomy"],
+            ["load_organisations"],
+            ["seed_demo", "--count", str(count), "--seed", str(seed)],
+        ],
+        say,
+    )
     started = time.perf_counter()
     database.analyze()
     report.seconds["analyze"] = round(time.perf_counter() - started, 2)

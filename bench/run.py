@@ -219,7 +219,9 @@ def run_mode(
                     target, path=deepest_page(server.port, target.path, DEEP_PAGE)
                 )
             resolved.append(target)
-            if target.admin and session is None:
+            if not target.path:
+                result = {"status": 0, "error": "nothing to request"}
+            elif target.admin and session is None:
                 result = {"status": 0, "error": "admin login failed"}
             else:
                 headers = {"Cookie": session} if target.admin else {}
@@ -260,10 +262,9 @@ def client_version(client: str) -> str:
 def assemble(
     args: argparse.Namespace,
     database: BenchDatabase,
-    build: dict[str, Any],
     by_mode: dict[str, dict[str, dict[str, Any]]],
     targets: list[Target],
-    load_average: dict[str, float],
+    **meta: Any,
 ) -> dict[str, Any]:
     """The results document: run metadata, then each target with both modes, its throughput
     set against the baseline's of the same mode."""
@@ -289,8 +290,7 @@ def assemble(
             f"{args.connections} connections, {args.duration} s or {args.requests:,} requests "
             f"per page after {args.warmup} warm-up requests",
             "machine": machine(),
-            "load_average": load_average,
-            "build": build,
+            **meta,
         },
         "targets": [
             {
@@ -351,13 +351,21 @@ def main(argv: list[str] | None = None) -> int:
             say(f"Measuring {mode} ({'cache off' if cache is None else cache})")
             env = production_env(database.url, static_root, secret_key, cache)
             by_mode[mode], targets = run_mode(args, mode, env, targets, picks.admin_password)
+        warm_cache = "Redis" if cache != "locmem" else "each worker's memory (no Redis)"
         load_average["end"] = os.getloadavg()[0]
     except BenchError as error:
         say(f"error: {error}")
         return 1
-    build_report = {"reused": build.reused, "seconds": build.seconds}
-    results = assemble(args, database, build_report, by_mode, targets, load_average)
-    results["meta"]["total_seconds"] = round(time.perf_counter() - started, 1)
+    results = assemble(
+        args,
+        database,
+        by_mode,
+        targets,
+        warm_cache=warm_cache,
+        load_average=load_average,
+        build={"reused": build.reused, "seconds": build.seconds},
+        total_seconds=round(time.perf_counter() - started, 1),
+    )
     json_path = write(args, results)
     say(f"Results: {json_path} ({results['meta']['total_seconds']} s in all)")
     return 0

@@ -1,6 +1,7 @@
 """What the benchmark requests: real addresses picked from the benchmark database.
 
-`pick_targets` runs inside a Django process set up on that database. Facet values are the most
+`pick_targets` runs inside a Django process set up on that database (models are imported in the
+functions: bench/run.py imports this module before Django is set up). Facet values are the most
 frequent ones (the largest result sets, so the heaviest counts); the release is the newest
 public one with several quotes; the speaker is the most quoted one (a front-page figure, whose
 page lists the most quotes).
@@ -54,51 +55,58 @@ def results(count: int) -> str:
     return f"{count:,} result" + ("" if count == 1 else "s")
 
 
-def pick_targets() -> Picks:
-    from django.contrib.auth import get_user_model
+def _most_frequent(links, column: str) -> str | None:
+    """The most frequent value of `column` among link rows (ties: the first in order)."""
+    from django.db.models import Count
+
+    return (
+        links.values(column)
+        .annotate(n=Count("pk"))
+        .order_by("-n", column)
+        .values_list(column, flat=True)
+        .first()
+    )
+
+
+def _facets(public) -> dict[str, str]:
+    """The most frequent field of work, and the country most frequent with it."""
+    from pressreleases.models import PressRelease
+
+    fields = PressRelease.fields_of_work.through.objects
+    countries = PressRelease.countries.through.objects
+    field = _most_frequent(fields.filter(pressrelease__in=public), "fieldofwork__slug") or ""
+    country = _most_frequent(
+        countries.filter(pressrelease__in=public.filter(fields_of_work__slug=field)),
+        "country__slug",
+    ) or _most_frequent(countries.filter(pressrelease__in=public), "country__slug")
+    return {"field": field, "country": country or ""}
+
+
+def _release(public) -> tuple[str, str]:
+    """The newest public release with at least two quotes (or the newest): address, note."""
     from django.db.models import Count
 
     from pressreleases.models import PressRelease, Quote
-    from pressreleases.search import search_releases
-
-    public = PressRelease.objects.public()
-    fields = PressRelease.fields_of_work.through.objects
-    countries = PressRelease.countries.through.objects
-
-    def most_frequent(links, column: str) -> tuple[str, int] | None:
-        row = (
-            links.values(column)
-            .annotate(n=Count("pk"))
-            .order_by("-n", column)
-            .values_list(column, "n")
-            .first()
-        )
-        return tuple(row) if row else None
-
-    field, _ = most_frequent(fields.filter(pressrelease__in=public), "fieldofwork__slug") or ("", 0)
-    country, _ = (
-        most_frequent(
-            countries.filter(pressrelease__in=public.filter(fields_of_work__slug=field)),
-            "country__slug",
-        )
-        or most_frequent(countries.filter(pressrelease__in=public), "country__slug")
-        or ("", 0)
-    )
-    faceted = public.filter(fields_of_work__slug=field).filter(countries__slug=country)
-    searched = search_releases(public, "border")
-    both = search_releases(faceted, "border")
-    facets = {"field": field, "country": country}
 
     recent = list(public.order_by("-publish_at", "-pk").values_list("pk", flat=True)[:200])
+    if not recent:
+        return "", "no public release"
     quoted = dict(
         Quote.objects.filter(release__in=recent)
         .values("release")
         .annotate(n=Count("pk"))
         .values_list("release", "n")
     )
-    release = PressRelease.objects.get(
-        pk=next((pk for pk in recent if quoted.get(pk, 0) >= 2), recent[0])
-    )
+    pk = next((pk for pk in recent if quoted.get(pk, 0) >= 2), recent[0])
+    return PressRelease.objects.get(pk=pk).get_absolute_url(), f"{quoted.get(pk, 0)} quotes"
+
+
+def _speaker(public) -> tuple[str, str]:
+    """The speaker with the most public quotes: address, note."""
+    from django.db.models import Count
+
+    from pressreleases.models import Quote
+
     speaker = (
         Quote.objects.filter(release__in=public, speaker__isnull=False)
         .values("speaker__slug", "speaker__full_name")
@@ -106,6 +114,17 @@ def pick_targets() -> Picks:
         .order_by("-n", "speaker__slug")
         .first()
     )
+    if speaker is None:
+        return "", "no quoted speaker"
+    return (
+        f"/speakers/{speaker['speaker__slug']}/",
+        f"{speaker['speaker__full_name']}, {speaker['n']:,} quotes",
+    )
+
+
+def _admin_password() -> str:
+    """A fresh password for the benchmark's superuser, created when missing."""
+    from django.contrib.auth import get_user_model
 
     password = secrets.token_urlsafe(16)
     user, _ = get_user_model().objects.get_or_create(
@@ -113,14 +132,28 @@ def pick_targets() -> Picks:
     )
     user.set_password(password)
     user.save()
+    return password
 
-    total = public.count()
+
+def pick_targets() -> Picks:
+    """Every page the benchmark knows, in the table's order. A target with an empty path has
+    nothing to request in this database and is reported as such."""
+    from pressreleases.models import PressRelease
+    from pressreleases.search import search_releases
+
+    public = PressRelease.objects.public()
+    facets = _facets(public)
+    faceted = public.filter(fields_of_work__slug=facets["field"]).filter(
+        countries__slug=facets["country"]
+    )
+    release, release_note = _release(public)
+    speaker, speaker_note = _speaker(public)
     targets = [
         Target(
             BASELINE, "baseline", "/__bench__/baseline/", "base.html, no database", public=False
         ),
         Target("home", "home", "/"),
-        Target("listing", "listing", "/press-releases/", f"{total:,} public releases"),
+        Target("listing", "listing", "/press-releases/", f"{public.count():,} public releases"),
         Target(
             "listing-facets",
             "listing, two facets",
@@ -131,13 +164,13 @@ def pick_targets() -> Picks:
             "listing-search",
             "listing, search",
             "/press-releases/?q=border",
-            results(searched.count()),
+            results(search_releases(public, "border").count()),
         ),
         Target(
             "listing-search-facets",
             "listing, search + two facets",
             f"/press-releases/?{urlencode({'q': 'border', **facets})}",
-            results(both.count()),
+            results(search_releases(faceted, "border").count()),
         ),
         Target(
             DEEP,
@@ -145,20 +178,13 @@ def pick_targets() -> Picks:
             f"/press-releases/?page={DEEP_PAGE}",
             f"page {DEEP_PAGE} or the last",
         ),
-        Target(
-            "release", "release", release.get_absolute_url(), f"{quoted.get(release.pk, 0)} quotes"
-        ),
-        Target(
-            "speaker",
-            "speaker",
-            f"/speakers/{speaker['speaker__slug']}/" if speaker else "/speakers/",
-            f"{speaker['speaker__full_name']}, {speaker['n']:,} quotes" if speaker else "",
-        ),
+        Target("release", "release", release, release_note),
+        Target("speaker", "speaker", speaker, speaker_note),
         Target("quotes", "quotes", "/quotes/"),
         Target(
             "feed",
             "feed, filtered (Atom)",
-            f"/press-releases/feed/atom/?{urlencode({'field': field})}",
+            f"/press-releases/feed/atom/?{urlencode({'field': facets['field']})}",
         ),
         Target(
             "admin",
@@ -169,7 +195,7 @@ def pick_targets() -> Picks:
             public=False,
         ),
     ]
-    return Picks(targets, password)
+    return Picks(targets, _admin_password())
 
 
 def deepest_page(port: int, path: str, wanted: int) -> str:
