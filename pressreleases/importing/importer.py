@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ..models import PressRelease, Quote, fold
 from ..sanitizing import sanitize_html
-from ..search.indexing import index_releases
+from ..search import batched_indexing, reindex
 from .parsing import PageError, ParsedPage, read_page
 from .quotes import find_quotes
 from .reports import CREATED, FAILED, UNCHANGED, UPDATED, ImportReport, PageResult
@@ -109,7 +109,7 @@ def _import_file(path: Path, resolver: Resolver, *, publish: bool, source_url: s
         page = read_page(path)
         if source_url:
             page.source_url = source_url
-        with transaction.atomic():
+        with transaction.atomic(), batched_indexing():
             return import_page(page, resolver, publish=publish, label=str(path))
     except PageError as error:
         return PageResult(str(path), FAILED, reason=str(error))
@@ -158,7 +158,7 @@ def import_page(
         result.outcome = UPDATED
     if result.outcome != UNCHANGED:
         # Links and quotes were written in bulk, without the signals that re-index.
-        index_releases([release.pk])
+        reindex([release.pk])
     result.review += [
         f"quote {values['order'] + 1} ({who}): {values['review_note']}"
         for values, who in quotes

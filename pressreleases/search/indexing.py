@@ -10,6 +10,8 @@ with the ids it touched, or `rebuild_search_index` after a bulk load.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +22,9 @@ from .indexes import QUOTES, RELEASES, Document, backend_for
 from .text import clean, html_to_text
 
 BATCH_SIZE = 500
+
+# Releases to re-index when the innermost `batched_indexing` block ends, by database alias.
+_pending: ContextVar[dict[str, set[int]] | None] = ContextVar("search_pending", default=None)
 
 
 def index_releases(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> int:
@@ -35,6 +40,34 @@ def index_releases(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> int:
             backend.write(using, QUOTES, quotes, removed=quote_keys)
             indexed += len(releases)
     return indexed
+
+
+@contextmanager
+def batched_indexing() -> Iterator[None]:
+    """Within the block, `reindex` only notes the releases it is given; each is indexed once when
+    the block ends. Saving a release, then its links and quotes one by one, would otherwise
+    index it again after every step. Nothing is indexed when the block raises: the caller's
+    transaction is rolled back. A nested block joins the outer one."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: dict[str, set[int]] = defaultdict(set)
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    for using, ids in pending.items():
+        index_releases(sorted(ids), using=using)
+
+
+def reindex(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Index these releases now, or when the enclosing `batched_indexing` block ends."""
+    pending = _pending.get()
+    if pending is None:
+        index_releases(ids, using=using)
+    else:
+        pending[using].update(ids)
 
 
 def remove_releases(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:

@@ -22,7 +22,7 @@ from taggit.models import Tag
 from taxonomy.models import Structure
 
 from ..models import Person, PressRelease, Quote
-from .indexing import index_releases, reconcile_search_index, remove_quotes, remove_releases
+from .indexing import reconcile_search_index, reindex, remove_quotes, remove_releases
 
 SEARCHED_RELEASE_FIELDS = {"title", "lead", "body", "language", "status"}
 SOURCES = PressRelease.sources.through
@@ -32,7 +32,7 @@ TAGGED_ITEMS = PressRelease.tags.through
 @receiver(post_save, sender=PressRelease)
 def _release_saved(sender, instance, using, update_fields=None, **kwargs):
     if update_fields is None or SEARCHED_RELEASE_FIELDS & set(update_fields):
-        index_releases([instance.pk], using=using)
+        reindex([instance.pk], using=using)
 
 
 @receiver(post_delete, sender=PressRelease)
@@ -47,22 +47,22 @@ def _sources_changed(sender, instance, action, reverse, pk_set, using, **kwargs)
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if not reverse:
-        index_releases([instance.pk], using=using)
+        reindex([instance.pk], using=using)
     elif action == "post_clear":
-        index_releases(instance.__dict__.pop("_search_releases", []), using=using)
+        reindex(instance.__dict__.pop("_search_releases", []), using=using)
     else:
-        index_releases(sorted(pk_set), using=using)
+        reindex(sorted(pk_set), using=using)
 
 
 @receiver(m2m_changed, sender=TAGGED_ITEMS)
 def _tags_changed(sender, instance, action, using, **kwargs):
     if isinstance(instance, PressRelease) and action in {"post_add", "post_remove", "post_clear"}:
-        index_releases([instance.pk], using=using)
+        reindex([instance.pk], using=using)
 
 
 @receiver(post_save, sender=Quote)
 def _quote_saved(sender, instance, using, **kwargs):
-    index_releases([instance.release_id], using=using)
+    reindex([instance.release_id], using=using)
 
 
 @receiver(post_delete, sender=Quote)
@@ -72,7 +72,7 @@ def _quote_deleted(sender, instance, using, origin=None, **kwargs):
         isinstance(origin, QuerySet) and origin.model is PressRelease
     )
     if not deleting_release:
-        index_releases([instance.release_id], using=using)
+        reindex([instance.release_id], using=using)
 
 
 class _NameWatch:
@@ -102,13 +102,13 @@ class _NameWatch:
     def after_save(self, sender, instance, using, **kwargs) -> None:
         before = instance.__dict__.pop("_search_names_before", None)
         if before is not None and before != self.names(instance):
-            index_releases(self.releases(instance, using), using=using)
+            reindex(self.releases(instance, using), using=using)
 
     def before_delete(self, sender, instance, using, **kwargs) -> None:
         instance._search_releases = self.releases(instance, using)
 
     def after_delete(self, sender, instance, using, **kwargs) -> None:
-        index_releases(instance.__dict__.pop("_search_releases", []), using=using)
+        reindex(instance.__dict__.pop("_search_releases", []), using=using)
 
 
 def _quoted_releases(person: Person, using: str) -> list[int]:

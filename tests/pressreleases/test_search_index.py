@@ -12,9 +12,11 @@ from taggit.models import Tag
 
 from pressreleases.models import PressRelease, Quote
 from pressreleases.search import (
+    batched_indexing,
     index_releases,
     rebuild_search_index,
     reconcile_search_index,
+    reindex,
     search_quotes,
     search_releases,
 )
@@ -268,3 +270,57 @@ def test_query_forms_are_merged_so_the_planner_keeps_using_the_index():
             "to_tsquery('pressreleases_simple', 'happy:*'))::text"
         )
         assert cursor.fetchone() == ("'traffick':*", "'happi':* | 'happy':*")
+
+
+def test_batched_indexing_indexes_each_release_once_when_the_block_ends(monkeypatch):
+    release = PressReleaseFactory(title="Lake monitoring", status=PUBLISHED, publish_at=YESTERDAY)
+    calls = []
+    monkeypatch.setattr(
+        "pressreleases.search.indexing.index_releases",
+        lambda ids, using="default": calls.append(sorted(ids)),
+    )
+
+    with batched_indexing():
+        release.title = "River monitoring"
+        release.save()
+        QuoteFactory(release=release, text="Rivers cross borders.")
+        reindex([release.pk])
+        assert calls == []
+
+    assert calls == [[release.pk]]
+
+
+def test_batched_indexing_leaves_the_index_as_the_block_left_the_release():
+    release = PressReleaseFactory(title="Lake monitoring", status=PUBLISHED, publish_at=YESTERDAY)
+
+    with batched_indexing():
+        release.title = "River monitoring"
+        release.save()
+        QuoteFactory(release=release, text="Rivers cross borders.")
+        assert titles("river") == []
+
+    assert titles("river") == ["River monitoring"]
+    assert [q.text for q in search_quotes(Quote.objects.all(), "cross")] == [
+        "Rivers cross borders."
+    ]
+
+
+def test_batched_indexing_indexes_nothing_when_the_block_fails(monkeypatch):
+    release = PressReleaseFactory(title="Lake monitoring", status=PUBLISHED, publish_at=YESTERDAY)
+    calls = []
+    monkeypatch.setattr(
+        "pressreleases.search.indexing.index_releases",
+        lambda ids, using="default": calls.append(sorted(ids)),
+    )
+
+    def failing_import():
+        with batched_indexing():
+            release.save()
+            raise RuntimeError("the import failed")
+
+    with pytest.raises(RuntimeError, match="the import failed"):
+        failing_import()
+
+    assert calls == []
+    release.save()
+    assert calls == [[release.pk]]
