@@ -41,10 +41,14 @@ class BuildReport:
 class SqliteDatabase:
     engine = "sqlite"
 
-    def __init__(self, work_dir: Path, count: int, seed: int) -> None:
-        self.path = work_dir / f"sqlite-{count}-{seed}.sqlite3"
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self.url = f"sqlite:///{self.path}"
         self.name = self.path.name
+
+    def sibling(self, suffix: str) -> "SqliteDatabase":
+        """Another database of the same kind, beside this one."""
+        return SqliteDatabase(self.path.with_name(f"{self.path.stem}-{suffix}.sqlite3"))
 
     def marker(self) -> tuple[int, int] | None:
         if not self.path.exists():
@@ -83,6 +87,10 @@ class PostgresDatabase:
         self.server_url = server_url
         self.name = name
         self.url = urlsplit(server_url)._replace(path=f"/{name}").geturl()
+
+    def sibling(self, suffix: str) -> "PostgresDatabase":
+        """Another database of the same kind, on the same server."""
+        return PostgresDatabase(self.server_url, f"{self.name}_{suffix}")
 
     def _server(self) -> psycopg.Connection:
         try:
@@ -159,12 +167,18 @@ for args in json.loads(sys.argv[1]):
 
 
 def run_commands(
-    database_url: str, commands: list[list[str]], say: Callable[[str], None]
+    database_url: str,
+    commands: list[list[str]],
+    say: Callable[[str], None],
+    settings: dict[str, str] | None = None,
 ) -> dict[str, float]:
-    """Run management commands one after the other in one development-mode process, saying
-    which one is running; each one's wall-clock time, or a BenchError with the output's end."""
-    env = {**os.environ, "DEBUG": "true", "CACHE_DISABLED": "true", "DATABASE_URL": database_url}
+    """Run management commands one after the other in one process (development mode unless
+    `settings` say otherwise), saying which one is running; each one's wall-clock time (a
+    command run again is keyed "<name> (again)"), or a BenchError with the output's end."""
+    env = {**os.environ, "DEBUG": "true", "CACHE_DISABLED": "true"}
     env.pop("REDIS_URL", None)
+    env.update(settings or {})
+    env["DATABASE_URL"] = database_url
     env["DJANGO_SETTINGS_MODULE"] = "osce_cms.settings"
     process = subprocess.Popen(
         [sys.executable, "-c", COMMANDS_DRIVER, json.dumps(commands)],
@@ -181,11 +195,36 @@ def run_commands(
             say(f"  {line.split()[1]}")
         elif line.startswith("BENCH_DONE "):
             step, took = json.loads(line.removeprefix("BENCH_DONE "))
-            seconds[step] = took
+            seconds[f"{step} (again)" if step in seconds else step] = took
     if process.wait():
         tail = "\n".join(output[-15:])
-        raise BenchError(f"building the database failed:\n{tail}")
+        raise BenchError(f"a management command failed:\n{tail}")
     return seconds
+
+
+def time_import(
+    database: BenchDatabase,
+    pages: Path,
+    count: int,
+    settings: dict[str, str],
+    say: Callable[[str], None],
+) -> dict[str, float]:
+    """Import the `count` pages in `pages` into `database`, emptied and given the taxonomy and
+    the organisations first, then once more (every page unchanged), under `settings`: pages
+    per second of each."""
+    database.reset()
+    setup = [["migrate", "--noinput"], ["load_taxonomy"], ["load_organisations"]]
+    run_commands(database.url, setup, say)
+    once = ["import_pages", str(pages), "--publish", "--verbosity", "0"]
+    seconds = run_commands(database.url, [once, once], say, settings)
+    first, again = seconds["import_pages"], seconds["import_pages (again)"]
+    return {
+        "pages": count,
+        "first_seconds": first,
+        "first_pages_per_second": round(count / first, 1),
+        "again_seconds": again,
+        "again_pages_per_second": round(count / again, 1),
+    }
 
 
 def prepare(

@@ -37,7 +37,9 @@ from bench.database import (  # noqa: E402
     SqliteDatabase,
     manage,
     prepare,
+    time_import,
 )
+from bench.pages import write_pages  # noqa: E402
 from bench.report import markdown  # noqa: E402
 from bench.server import Gunicorn, production_env  # noqa: E402
 from bench.targets import (  # noqa: E402
@@ -54,6 +56,8 @@ from bench.targets import (  # noqa: E402
 )
 
 QUICK_COUNT = 300
+IMPORT_PAGES = 500
+QUICK_IMPORT_PAGES = 20
 QUICK_KEYS = {BASELINE, "listing-search-facets", "release", "admin"}
 MODES = ("uncached", "warm")
 DRAIN_LIMIT = 120  # seconds; gunicorn's worker timeout
@@ -82,6 +86,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only", action="append", choices=KEYS, help="measure only this page (repeatable)"
     )
+    parser.add_argument(
+        "--import-pages",
+        type=int,
+        help=f"pages to time import_pages with (default {IMPORT_PAGES}; quick "
+        f"{QUICK_IMPORT_PAGES}; 0 skips it)",
+    )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the database")
     parser.add_argument("--build-only", action="store_true", help="build the database and stop")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
@@ -96,6 +106,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.duration, args.max_duration or (args.duration if args.quick else 60)
     )
     args.warmup = args.warmup if args.warmup is not None else (8 if args.quick else 40)
+    if args.import_pages is None:
+        args.import_pages = QUICK_IMPORT_PAGES if args.quick else IMPORT_PAGES
+    if args.import_pages < 0:
+        parser.error("--import-pages cannot be negative")
     for name in ("count", "duration", "requests", "connections", "threads", "workers"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1")
@@ -117,8 +131,11 @@ def chosen(args: argparse.Namespace, targets: list[Target]) -> list[Target]:
     return [target for target in targets if target.key in keys | {BASELINE}]
 
 
-def setup_django(database: BenchDatabase, static_root: Path) -> Picks:
-    """The targets, picked by the ORM in this process (development settings, no cache)."""
+def setup_django(
+    database: BenchDatabase, static_root: Path, pages: Path, page_count: int
+) -> tuple[Picks, int]:
+    """The targets, picked by the ORM in this process (development settings, no cache), and
+    the pages for timing the import, written from the database; how many were written."""
     os.environ.update(
         DJANGO_SETTINGS_MODULE="osce_cms.settings",
         DEBUG="true",
@@ -133,7 +150,7 @@ def setup_django(database: BenchDatabase, static_root: Path) -> Picks:
     from django.db import connections
 
     try:
-        return pick_targets()
+        return pick_targets(), write_pages(pages, page_count) if page_count else 0
     finally:
         connections.close_all()
 
@@ -322,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     args.work_dir.mkdir(parents=True, exist_ok=True)
     static_root = args.work_dir / "static"
     database: BenchDatabase = (
-        SqliteDatabase(args.work_dir, args.count, args.seed)
+        SqliteDatabase(args.work_dir / f"sqlite-{args.count}-{args.seed}.sqlite3")
         if args.db == "sqlite"
         else PostgresDatabase(args.pg_url, args.pg_name or f"osce_bench_{args.count}_{args.seed}")
     )
@@ -340,7 +357,8 @@ def main(argv: list[str] | None = None) -> int:
             "--noinput",
             env=production_env(database.url, static_root, secret_key, None),
         )
-        picks = setup_django(database, static_root)
+        pages = args.work_dir / f"pages-{args.db}"
+        picks, page_count = setup_django(database, static_root, pages, args.import_pages)
         targets = chosen(args, picks.targets)
         load_average = {"start": os.getloadavg()[0]}
         if load_average["start"] > 0.5:
@@ -352,6 +370,16 @@ def main(argv: list[str] | None = None) -> int:
             env = production_env(database.url, static_root, secret_key, cache)
             by_mode[mode], targets = run_mode(args, mode, env, targets, picks.admin_password)
         warm_cache = "Redis" if cache != "locmem" else "each worker's memory (no Redis)"
+        imported = None
+        if page_count:
+            say(f"Timing import_pages: {page_count} pages into an empty database, twice")
+            imported = time_import(
+                database.sibling("import"),
+                pages,
+                page_count,
+                production_env(database.url, static_root, secret_key, None),
+                say,
+            )
         load_average["end"] = os.getloadavg()[0]
     except BenchError as error:
         say(f"error: {error}")
@@ -362,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         by_mode,
         targets,
         warm_cache=warm_cache,
+        import_pages=imported,
         load_average=load_average,
         build={"reused": build.reused, "seconds": build.seconds},
         total_seconds=round(time.perf_counter() - started, 1),

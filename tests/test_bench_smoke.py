@@ -3,8 +3,10 @@ never a timing: the figures depend on the machine)."""
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -105,7 +107,7 @@ def test_baseline_page_renders_the_site_chrome_without_queries(taxonomy, django_
 
 @pytest.fixture
 def bench_database_args():
-    """The quick run's database options: PostgreSQL in its own database when the suite runs
+    """The quick run's database options: PostgreSQL in its own databases when the suite runs
     on PostgreSQL (dropped afterwards), else SQLite under the test's temporary folder."""
     if connection.vendor != "postgresql":
         yield ["--db", "sqlite"]
@@ -115,11 +117,32 @@ def bench_database_args():
     name = f"osce_bench_smoke_{url.path.lstrip('/')}"
     yield ["--db", "postgres", "--pg-url", server_url, "--pg-name", name, "--rebuild"]
     with psycopg.connect(server_url, autocommit=True) as server:
-        server.execute(
-            psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                psycopg.sql.Identifier(name)
+        for database in (name, f"{name}_import"):  # the import is timed in the second one
+            server.execute(
+                psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    psycopg.sql.Identifier(database)
+                )
             )
-        )
+
+
+IMPORTED = (
+    "SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM pressreleases_quote q "
+    "WHERE q.release_id = r.id) THEN 1 ELSE 0 END) "
+    "FROM pressreleases_pressrelease r WHERE r.status = 'published'"
+)
+
+
+def imported_releases(engine: str, args: list[str], work_dir: Path) -> tuple[int, int]:
+    """(published releases, those with quotes) in the database the import was timed in."""
+    if engine == "sqlite":
+        with closing(sqlite3.connect(work_dir / "sqlite-300-1-import.sqlite3")) as database:
+            releases, quoted = database.execute(IMPORTED).fetchone()
+    else:
+        server_url, name = args[args.index("--pg-url") + 1], args[args.index("--pg-name") + 1]
+        url = urlsplit(server_url)._replace(path=f"/{name}_import").geturl()
+        with psycopg.connect(url) as database:
+            releases, quoted = database.execute(IMPORTED).fetchone()
+    return releases, quoted
 
 
 def test_quick_benchmark_completes_and_writes_json_and_table(tmp_path, bench_database_args):
@@ -161,4 +184,8 @@ def test_quick_benchmark_completes_and_writes_json_and_table(tmp_path, bench_dat
     rows = [line for line in table.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| page | uncached req/s |")
     assert [row.split(" | ")[0].removeprefix("| ") for row in rows[1:]] == QUICK_PAGES
+    imported = data["meta"]["import_pages"]
+    assert imported["pages"] == 20
+    assert imported_releases(engine, bench_database_args, tmp_path / "work") == (20, 20)
+    assert "import_pages, 20 pages into an empty database:" in table
     assert table in run.stdout
