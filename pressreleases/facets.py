@@ -21,10 +21,9 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import ExtractYear
 from taggit.models import Tag
 
-from .filters import ReleaseFilterSet, release_tags
+from .filters import ReleaseFilterSet, publication_year, release_tags
 from .models import Organisation, Person, PressRelease, Quote
 
 TOP = 20
@@ -90,8 +89,7 @@ def choice_facet(
 def year_facet(filterset: ReleaseFilterSet) -> Facet:
     counts = dict(
         filterset.facet_queryset("year")
-        # ExtractYear works in the current (site) time zone, as the year filter does.
-        .annotate(publication_year=ExtractYear("publish_at"))
+        .annotate(publication_year=publication_year("publish_at"))
         .values_list("publication_year")
         .annotate(n=Count("pk"))
         .order_by()

@@ -29,15 +29,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import (
     BigIntegerField,
-    Exists,
+    Case,
     F,
-    OuterRef,
+    IntegerField,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, ExtractYear
 from django.http import QueryDict
 from django.utils import dateformat, timezone
 from taggit.models import Tag
@@ -55,6 +56,7 @@ MAX_QUERY_LENGTH = 500
 MIN_YEAR, MAX_YEAR = 1900, 2999
 
 NEWEST, RELEVANCE = "newest", "relevance"
+YEARS_COMPARED = 40  # years told apart by comparison, back from next year (publication_year)
 
 
 @dataclass(frozen=True)
@@ -290,17 +292,41 @@ def site_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def through_exists(m2m_name: str, ids: list[int]) -> Exists:
-    """Releases linked to any of `ids` through the many-to-many `m2m_name`."""
-    field = PressRelease._meta.get_field(m2m_name)
-    return Exists(
-        field.remote_field.through.objects.filter(
-            **{
-                field.m2m_field_name(): OuterRef("pk"),
-                f"{field.m2m_reverse_field_name()}__in": ids,
-            }
-        )
+def publication_year(moment: str) -> Case:
+    """The year of the time `moment` names (`publish_at`, `release__publish_at`) in the site's
+    time zone, as the year filters read it.
+
+    Compared against the first moment of each of the last `YEARS_COMPARED` years, newest first,
+    rather than extracted: on SQLite the extraction calls back into Python for every row, which
+    took most of the facet panel's time at 100,000 releases. Times after this year or before
+    those years are extracted.
+    """
+    this_year = timezone.localdate().year
+    extracted = ExtractYear(moment)  # in the current (site) time zone, as the filters
+    return Case(
+        When(
+            **{f"{moment}__gte": site_midnight(datetime.date(this_year + 1, 1, 1))}, then=extracted
+        ),
+        *[
+            When(**{f"{moment}__gte": site_midnight(datetime.date(year, 1, 1))}, then=Value(year))
+            for year in range(this_year, this_year - YEARS_COMPARED, -1)
+        ],
+        default=extracted,
+        output_field=IntegerField(),
     )
+
+
+def linked_to(m2m_name: str, ids: list[int]) -> Q:
+    """Releases linked to any of `ids` through the many-to-many `m2m_name`.
+
+    Filters are uncorrelated `pk IN (…)` subqueries rather than `EXISTS`: the database reads
+    the few links of the chosen values through their index, instead of probing the links of
+    every visible release (a third of the two-facet listing's time on SQLite)."""
+    field = PressRelease._meta.get_field(m2m_name)
+    links = field.remote_field.through.objects.filter(
+        **{f"{field.m2m_reverse_field_name()}__in": ids}
+    )
+    return Q(pk__in=links.values(f"{field.m2m_field_name()}_id"))
 
 
 class ReleaseFilterForm(forms.Form):
@@ -474,34 +500,33 @@ class ReleaseFilterSet(django_filters.FilterSet):
         return queryset.filter(language__in=values)
 
     def filter_field(self, queryset: QuerySet, name: str, values: list) -> QuerySet:
-        return queryset.filter(through_exists("fields_of_work", [v.pk for v in values]))
+        return queryset.filter(linked_to("fields_of_work", [v.pk for v in values]))
 
     def filter_country(self, queryset: QuerySet, name: str, values: list) -> QuerySet:
-        return queryset.filter(through_exists("countries", [v.pk for v in values]))
+        return queryset.filter(linked_to("countries", [v.pk for v in values]))
 
     def filter_meeting(self, queryset: QuerySet, name: str, values: list) -> QuerySet:
-        return queryset.filter(through_exists("meeting_series", [v.pk for v in values]))
+        return queryset.filter(linked_to("meeting_series", [v.pk for v in values]))
 
     def filter_structure(self, queryset: QuerySet, name: str, values: list) -> QuerySet:
         tree = self.vocabularies.structures
         ids = set().union(*(tree.subtree_ids(node.pk) for node in values))
-        return queryset.filter(through_exists("sources", sorted(ids)))
+        return queryset.filter(linked_to("sources", sorted(ids)))
 
     def filter_speaker(self, queryset: QuerySet, name: str, values: list) -> QuerySet:
-        quotes = Quote.objects.filter(release=OuterRef("pk"), speaker__in=[v.pk for v in values])
-        return queryset.filter(Exists(quotes))
+        quotes = Quote.objects.filter(speaker__in=[v.pk for v in values])
+        return queryset.filter(pk__in=quotes.values("release_id"))
 
     def filter_organisation(self, queryset: QuerySet, name: str, values: list) -> QuerySet:
         ids = [v.pk for v in values]
         quotes = Quote.objects.filter(
-            Q(organisation__in=ids) | Q(appointment__organisation__in=ids),
-            release=OuterRef("pk"),
+            Q(organisation__in=ids) | Q(appointment__organisation__in=ids)
         )
-        return queryset.filter(Exists(quotes))
+        return queryset.filter(pk__in=quotes.values("release_id"))
 
     def filter_tag(self, queryset: QuerySet, name: str, values: list) -> QuerySet:
-        tagged = release_tags().filter(object_id=OuterRef("pk"), tag__in=[v.pk for v in values])
-        return queryset.filter(Exists(tagged))
+        tagged = release_tags().filter(tag__in=[v.pk for v in values])
+        return queryset.filter(pk__in=tagged.values("object_id"))
 
     def filter_year(self, queryset: QuerySet, name: str, years: list[int]) -> QuerySet:
         condition = Q()

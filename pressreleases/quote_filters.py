@@ -25,12 +25,11 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
 from taxonomy.models import FieldOfWork
 
-from .filters import MAX_QUERY_LENGTH, MAX_VALUE_LENGTH, site_midnight
+from .filters import MAX_QUERY_LENGTH, MAX_VALUE_LENGTH, publication_year, site_midnight
 from .models import Organisation, Person, PressRelease, Quote
 from .search import search_quotes
 
@@ -127,14 +126,16 @@ class QuoteFilterSet(django_filters.FilterSet):
     def load_options(self) -> dict[str, list[Option]]:
         """What each filter offers, in order; one query per filter."""
         quotes = self.queryset.order_by()
-        people = Person.objects.filter(Exists(quoted_by(quotes, OuterRef("pk")))).order_by(
+        # Uncorrelated subqueries: each runs once, not once per person or organisation.
+        people = Person.objects.filter(pk__in=quotes.values("speaker_id")).order_by(
             "full_name", "pk"
         )
         organisations = Organisation.objects.filter(
-            Exists(quoted_for(quotes, OuterRef("pk")))
+            Q(pk__in=quotes.values("organisation_id"))
+            | Q(pk__in=quotes.values("appointment__organisation_id"))
         ).order_by("name", "pk")
         years = (
-            quotes.annotate(year=ExtractYear("release__publish_at"))
+            quotes.annotate(year=publication_year("release__publish_at"))
             .values_list("year", flat=True)
             .distinct()
             .order_by("-year")

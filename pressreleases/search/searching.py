@@ -37,7 +37,7 @@ def search_releases(queryset: QuerySet, query: str | SearchQuery) -> QuerySet:
 def search_quotes(queryset: QuerySet, query: str | SearchQuery) -> QuerySet:
     """Quotes of `queryset` whose text or speaker's name matches `query`, best first, then
     by the release's publication time. For readers, pass quotes of public releases only:
-    `Quote.objects.filter(release__in=PressRelease.objects.public())`."""
+    `Quote.objects.public()`."""
     return _search(
         queryset,
         query,

@@ -19,7 +19,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
 from ..caching import public_page
-from ..models import Appointment, Organisation, Person, PressRelease, Quote
+from ..models import Appointment, Organisation, Person, Quote
 from ..quote_filters import QuoteFilterSet, quoted_by, quoted_for
 from .listing import page_or_404
 
@@ -29,7 +29,7 @@ INDEX_PER_PAGE = 50
 
 def public_quotes() -> QuerySet:
     """Quotes of public releases: the only quotes readers ever see."""
-    return Quote.objects.filter(release__in=PressRelease.objects.public())
+    return Quote.objects.public()
 
 
 def for_display(quotes: QuerySet) -> QuerySet:

@@ -292,6 +292,31 @@ def test_a_release_never_published_has_no_year():
     ]
 
 
+def test_years_are_counted_in_the_site_time_zone_in_and_beyond_the_compared_range():
+    for moment in (
+        at(2016, 12, 31, 23, 30),  # already 2017 in Vienna
+        at(2017, 12, 31, 22, 59),  # still 2017 in Vienna (UTC+1 in winter)
+        at(1983, 12, 31, 23, 30),  # before the years told apart by comparison: 1984 in Vienna
+        at(1983, 6, 1, 12),
+    ):
+        PressReleaseFactory(publish_at=moment, status=PressRelease.Status.PUBLISHED)
+
+    years = next(
+        facet
+        for facet in facet_counts(
+            ReleaseFilterSet(QueryDict(""), queryset=PressRelease.objects.public())
+        )
+        if facet.param == "year"
+    )
+
+    # The module's releases are from 2019 on.
+    assert [(o.value, o.count) for o in years.options if o.value < "2019"] == [
+        ("2017", 2),
+        ("1984", 1),
+        ("1983", 1),
+    ]
+
+
 def test_invalid_parameters_are_ignored_by_the_counts():
     assert facets("field=no-such-field&year=abc&from=2017-13-45") == UNFILTERED
 

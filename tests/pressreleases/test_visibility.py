@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from pressreleases.images import image_srcset
-from pressreleases.models import Attachment, Image, Organisation, PressRelease
+from pressreleases.models import Attachment, Image, Organisation, PressRelease, Quote
 from taxonomy.models import Country, FieldOfWork, Structure
 from tests.factories import AppointmentFactory, PressReleaseFactory, QuoteFactory, publisher
 
@@ -52,7 +52,10 @@ def make(state: str) -> PressRelease:
 def test_public_rule_at_its_boundaries(client, state, is_public, page_status):
     release = make(state)
 
+    quote = QuoteFactory(release=release)
+
     assert PressRelease.objects.public().filter(pk=release.pk).exists() is is_public
+    assert Quote.objects.public().filter(pk=quote.pk).exists() is is_public
     assert release.is_public is is_public
     assert client.get(release.get_absolute_url()).status_code == page_status
 
