@@ -39,6 +39,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -123,6 +131,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+else:
+    # PostgreSQL's default random_page_cost (4) prices index reads for spinning disks: with
+    # it, a search's facet counts scan the whole search table instead of its GIN index (3×
+    # slower at 100,000 releases). 1.1 suits SSDs and memory-resident data.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    page_cost = env_float("DATABASE_RANDOM_PAGE_COST", 1.1)
+    options["options"] = f"{options.get('options', '')} -c random_page_cost={page_cost}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -56,3 +56,33 @@ def test_a_malformed_boolean_is_refused():
 
     assert result.returncode == 1
     assert "DEBUG must be true or false, not 'maybe'." in result.stderr
+
+
+PROBE_DATABASE_OPTIONS = (
+    "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+)
+
+
+def probe_postgres_options(**env: str) -> subprocess.CompletedProcess:
+    url = {
+        "DATABASE_URL": "postgres://newsroom@127.0.0.1:5432/newsroom?options=-c%20work_mem%3D8MB"
+    }
+    return manage(
+        "shell", "--no-imports", "-c", PROBE_DATABASE_OPTIONS, **{**PRODUCTION, **url, **env}
+    )
+
+
+def test_postgresql_sessions_price_index_reads_for_ssds_keeping_the_urls_options():
+    result = probe_postgres_options()
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "-c work_mem=8MB -c random_page_cost=1.1"
+
+
+def test_the_page_cost_is_configurable_and_checked():
+    assert probe_postgres_options(DATABASE_RANDOM_PAGE_COST="2").stdout.strip() == (
+        "-c work_mem=8MB -c random_page_cost=2.0"
+    )
+    refused = probe_postgres_options(DATABASE_RANDOM_PAGE_COST="cheap")
+    assert refused.returncode == 1
+    assert "DATABASE_RANDOM_PAGE_COST must be a number, not 'cheap'." in refused.stderr
