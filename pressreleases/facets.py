@@ -163,11 +163,14 @@ def top_facet(
     pairs: QuerySet,
     model: type,
     label_field: str,
+    *,
+    repeated: bool,
 ) -> Facet:
-    """A facet from `pairs`, distinct (facet_value, facet_release) rows: a record's id and a
-    release it applies to. Lists the `TOP` records with most releases, plus the chosen ones."""
+    """A facet from `pairs`, (facet_value, facet_release) rows: a record's id and a release it
+    applies to, `repeated` when a pair may come more than once. Lists the `TOP` records with
+    most releases, plus the chosen ones."""
     chosen = {record.pk: record for record in filterset.selected(param)}
-    rows = top_rows(pairs, model, label_field, list(chosen))
+    rows = top_rows(pairs, model, label_field, list(chosen), repeated=repeated)
     others = [row for row in rows if row[0] not in chosen]
     shown = [row for row in rows if row[0] in chosen] + others[:TOP]
     unmatched = chosen.keys() - {row[0] for row in rows}
@@ -178,7 +181,7 @@ def top_facet(
 
 
 def top_rows(
-    pairs: QuerySet, model: type, label_field: str, chosen: list[int]
+    pairs: QuerySet, model: type, label_field: str, chosen: list[int], *, repeated: bool
 ) -> list[tuple[int, str, str, int]]:
     """(id, slug, label, number of releases) of the records in `pairs`: the chosen ones first,
     then the most frequent, `TOP` + 1 of them (one more tells that there are more).
@@ -204,7 +207,9 @@ def top_rows(
         chosen_first = f"CASE WHEN r.{pk} IN ({placeholders}) THEN 0 ELSE 1 END, "
     sql = (
         f"SELECT r.{pk}, r.{slug}, r.{label}, c.n FROM "
-        f"(SELECT p.facet_value, COUNT(*) AS n FROM ({pairs_sql}) p GROUP BY p.facet_value) c "
+        f"(SELECT p.facet_value, COUNT({'DISTINCT ' if repeated else ''}p.facet_release) AS n "
+        f"FROM ({pairs_sql}) p "
+        "GROUP BY p.facet_value) c "
         f"INNER JOIN {table} r ON r.{pk} = c.facet_value "
         f"ORDER BY {chosen_first}c.n DESC, r.{label}, r.{pk} LIMIT %s"
     )
@@ -218,26 +223,32 @@ def speaker_facet(filterset: ReleaseFilterSet) -> Facet:
         Quote.objects.filter(release__in=release_ids(filterset, "speaker"), speaker__isnull=False)
         .values(facet_value=F("speaker_id"), facet_release=F("release_id"))
         .order_by()
-        .distinct()  # one release may quote a speaker several times
     )
-    return top_facet(filterset, "speaker", "speaker", pairs, Person, "full_name")
+    # One release may quote a speaker several times.
+    return top_facet(filterset, "speaker", "speaker", pairs, Person, "full_name", repeated=True)
 
 
 def organisation_facet(filterset: ReleaseFilterSet) -> Facet:
     """An organisation counts the releases quoting it directly or quoting someone in a role
-    with it; UNION (not UNION ALL) removes the pairs found both ways."""
+    with it. A quote naming the same organisation both ways gives one pair, not two: most
+    quotes do, and leaving the duplicates out of the second half of the UNION ALL spares
+    counting them away (a third of this facet's time)."""
     quotes = Quote.objects.filter(release__in=release_ids(filterset, "organisation")).order_by()
+    through_role = F("appointment__organisation_id")
     pairs = (
         quotes.filter(organisation__isnull=False)
         .values(facet_value=F("organisation_id"), facet_release=F("release_id"))
         .union(
-            quotes.filter(appointment__organisation__isnull=False).values(
-                facet_value=F("appointment__organisation_id"), facet_release=F("release_id")
-            )
+            quotes.filter(appointment__organisation__isnull=False)
+            .exclude(organisation_id=through_role)
+            .values(facet_value=through_role, facet_release=F("release_id")),
+            all=True,
         )
         .order_by()
     )
-    return top_facet(filterset, "organisation", "organisation", pairs, Organisation, "name")
+    return top_facet(
+        filterset, "organisation", "organisation", pairs, Organisation, "name", repeated=True
+    )
 
 
 def tag_facet(filterset: ReleaseFilterSet) -> Facet:
@@ -248,4 +259,4 @@ def tag_facet(filterset: ReleaseFilterSet) -> Facet:
         .values(facet_value=F("tag_id"), facet_release=F("object_id"))
         .order_by()
     )
-    return top_facet(filterset, "tag", "tag", pairs, Tag, "name")
+    return top_facet(filterset, "tag", "tag", pairs, Tag, "name", repeated=False)

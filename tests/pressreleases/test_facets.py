@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from pressreleases.facets import TOP, Facet, FacetOption, facet_counts
 from pressreleases.filters import ReleaseFilterSet
-from pressreleases.models import PressRelease
+from pressreleases.models import Appointment, Organisation, PressRelease
 from taxonomy.loading import load_file
 from taxonomy.models import Country, FieldOfWork, MeetingSeries, Structure
 from tests.factories import (
@@ -275,6 +275,19 @@ def test_a_search_with_nothing_searchable_counts_nothing():
         **{param: [] for param in UNFILTERED},
         "field": [("migration", 0, "selected")],
     }
+
+
+def test_a_quote_naming_one_organisation_in_a_role_with_another_counts_for_both():
+    role_at_ministry = Appointment.objects.get(organisation__slug="ministry")
+    release = PressReleaseFactory(title="F", publish_at=at(2021, 3, 1, 10))
+    QuoteFactory(
+        release=release,
+        speaker=role_at_ministry.person,
+        appointment=role_at_ministry,
+        organisation=Organisation.objects.get(slug="agency"),
+    )
+
+    assert facets()["organisation"] == [("ministry", 3), ("agency", 2)]
 
 
 def test_a_release_never_published_has_no_year():
