@@ -124,11 +124,19 @@ def _masked(paragraph: str, spans: list[_Span]) -> str:
     return "".join(chars)
 
 
+def _word_before(text: str, end: int) -> str:
+    """The run of non-space characters that ends at `end` (empty when a space comes first)."""
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
+
+
 def _is_boundary(text: str, match: re.Match) -> bool:
-    word = re.search(r"(\S+)$", text[: match.start()])
-    if word is None:
+    word = _word_before(text, match.start())
+    if not word:
         return False
-    token = word.group(1).strip("“”\"'(")
+    token = word.strip("“”\"'(")
     if len(token) == 1 and token.isupper():
         return False  # an initial: "Bruce G. Berton"
     if "." in token or fold(token) in _ABBREVIATIONS:

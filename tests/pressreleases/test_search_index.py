@@ -272,13 +272,24 @@ def test_query_forms_are_merged_so_the_planner_keeps_using_the_index():
         assert cursor.fetchone() == ("'traffick':*", "'happi':* | 'happy':*")
 
 
-def test_batched_indexing_indexes_each_release_once_when_the_block_ends(monkeypatch):
-    release = PressReleaseFactory(title="Lake monitoring", status=PUBLISHED, publish_at=YESTERDAY)
+@pytest.fixture
+def lake_release() -> PressRelease:
+    return PressReleaseFactory(title="Lake monitoring", status=PUBLISHED, publish_at=YESTERDAY)
+
+
+@pytest.fixture
+def index_calls(lake_release, monkeypatch) -> list[list[int]]:
+    """The ids each `index_releases` call is given from now on (and nothing is indexed)."""
     calls = []
     monkeypatch.setattr(
         "pressreleases.search.indexing.index_releases",
         lambda ids, using="default": calls.append(sorted(ids)),
     )
+    return calls
+
+
+def test_batched_indexing_indexes_each_release_once_when_the_block_ends(lake_release, index_calls):
+    release, calls = lake_release, index_calls
 
     with batched_indexing():
         release.title = "River monitoring"
@@ -290,8 +301,8 @@ def test_batched_indexing_indexes_each_release_once_when_the_block_ends(monkeypa
     assert calls == [[release.pk]]
 
 
-def test_batched_indexing_leaves_the_index_as_the_block_left_the_release():
-    release = PressReleaseFactory(title="Lake monitoring", status=PUBLISHED, publish_at=YESTERDAY)
+def test_batched_indexing_leaves_the_index_as_the_block_left_the_release(lake_release):
+    release = lake_release
 
     with batched_indexing():
         release.title = "River monitoring"
@@ -305,13 +316,8 @@ def test_batched_indexing_leaves_the_index_as_the_block_left_the_release():
     ]
 
 
-def test_batched_indexing_indexes_nothing_when_the_block_fails(monkeypatch):
-    release = PressReleaseFactory(title="Lake monitoring", status=PUBLISHED, publish_at=YESTERDAY)
-    calls = []
-    monkeypatch.setattr(
-        "pressreleases.search.indexing.index_releases",
-        lambda ids, using="default": calls.append(sorted(ids)),
-    )
+def test_batched_indexing_indexes_nothing_when_the_block_fails(lake_release, index_calls):
+    release, calls = lake_release, index_calls
 
     def failing_import():
         with batched_indexing():
