@@ -25,12 +25,16 @@ EARLIEST_YEAR = 1973  # the Helsinki consultations; no OSCE body or chair predat
 LATEST_YEAR = 2100
 
 
-class TaxonomyDataError(Exception):
-    """The data file cannot be applied; `problems` names each offending entry."""
+class DataFileError(Exception):
+    """A data file cannot be applied; `problems` names each offending entry."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class TaxonomyDataError(DataFileError):
+    """The taxonomy data file cannot be applied."""
 
 
 @dataclass
@@ -84,14 +88,15 @@ SCHEMAS: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
 }
 
 
-def read_data_file(path: Path) -> dict[str, Any]:
+def read_data_file(path: Path, refusal: type[DataFileError] = TaxonomyDataError) -> dict[str, Any]:
+    """The TOML document at `path`; a missing or unreadable file raises `refusal`."""
     try:
         with path.open("rb") as data_file:
             return tomllib.load(data_file)
     except FileNotFoundError:
-        raise TaxonomyDataError([f"{path.name}: no such file."]) from None
+        raise refusal([f"{path.name}: no such file."]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise TaxonomyDataError([f"{path.name}: not valid TOML: {error}"]) from None
+        raise refusal([f"{path.name}: not valid TOML: {error}"]) from None
 
 
 def validate(data: dict[str, Any]) -> None:

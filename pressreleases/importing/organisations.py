@@ -7,7 +7,6 @@ importer created, such as governments) are kept and reported, never deleted.
 """
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from taxonomy.loading import SectionReport
+from taxonomy import loading as taxonomy_data
+from taxonomy.loading import DataFileError, SectionReport
 
 from ..models import Organisation
 
@@ -32,22 +32,12 @@ SCHEMA: dict[str, tuple[type, bool]] = {
 }
 
 
-class OrganisationDataError(Exception):
-    """The data file cannot be applied; `problems` names each offending entry."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+class OrganisationDataError(DataFileError):
+    """The organisations data file cannot be applied."""
 
 
 def read_data_file(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as data_file:
-            return tomllib.load(data_file)
-    except FileNotFoundError:
-        raise OrganisationDataError([f"{path.name}: no such file."]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise OrganisationDataError([f"{path.name}: not valid TOML: {error}"]) from None
+    return taxonomy_data.read_data_file(path, OrganisationDataError)
 
 
 def validate(data: dict[str, Any]) -> None:
