@@ -1,7 +1,6 @@
 """Facet counts: exact, disjunctive (each facet ignores its own selection), public releases only,
 and a fixed number of queries whatever the number of releases."""
 
-import datetime
 import zoneinfo
 
 import pytest
@@ -13,7 +12,7 @@ from pressreleases.facets import TOP, Facet, FacetOption, facet_counts
 from pressreleases.filters import ReleaseFilterSet
 from pressreleases.models import Appointment, Organisation, PressRelease
 from taxonomy.loading import load_file
-from taxonomy.models import Country, FieldOfWork, MeetingSeries, Structure
+from taxonomy.models import FieldOfWork, MeetingSeries, Structure
 from tests.factories import (
     AppointmentFactory,
     OrganisationFactory,
@@ -21,24 +20,9 @@ from tests.factories import (
     PressReleaseFactory,
     QuoteFactory,
 )
+from tests.helpers import at, country, field, structure
 
 pytestmark = pytest.mark.django_db
-
-
-def at(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=datetime.UTC)
-
-
-def field(slug):
-    return FieldOfWork.objects.get(slug=slug)
-
-
-def country(slug):
-    return Country.objects.get(slug=slug)
-
-
-def structure(slug):
-    return Structure.objects.get(slug=slug)
 
 
 def facets(query: str = "") -> dict[str, list[tuple]]:

@@ -15,16 +15,13 @@ from pressreleases.models import PressRelease
 from taxonomy.loading import load_file
 from taxonomy.models import Country, FieldOfWork, Structure
 from tests.factories import PressReleaseFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
 ATOM = "/press-releases/feed/atom/"
 RSS = "/press-releases/feed/rss/"
 Status = PressRelease.Status
-
-
-def at(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=datetime.UTC)
 
 
 def parse(response) -> feedparser.FeedParserDict:

@@ -1,7 +1,6 @@
 """The listing's filters: what each parameter matches, how values and facets combine, and how
 bad input is reported instead of raised."""
 
-import datetime
 import zoneinfo
 
 import pytest
@@ -19,7 +18,7 @@ from pressreleases.filters import (
 )
 from pressreleases.models import PressRelease
 from taxonomy.loading import load_file
-from taxonomy.models import Country, FieldOfWork, MeetingSeries, Structure
+from taxonomy.models import MeetingSeries
 from tests.factories import (
     AppointmentFactory,
     OrganisationFactory,
@@ -27,26 +26,9 @@ from tests.factories import (
     PressReleaseFactory,
     QuoteFactory,
 )
+from tests.helpers import at, country, field, structure
 
 pytestmark = pytest.mark.django_db
-
-UTC = datetime.UTC
-
-
-def at(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=UTC)
-
-
-def field(slug):
-    return FieldOfWork.objects.get(slug=slug)
-
-
-def country(slug):
-    return Country.objects.get(slug=slug)
-
-
-def structure(slug):
-    return Structure.objects.get(slug=slug)
 
 
 def filtered(query: str) -> ReleaseFilterSet:

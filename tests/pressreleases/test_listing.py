@@ -19,16 +19,13 @@ from pressreleases.views import listing
 from taxonomy.loading import load_file
 from taxonomy.models import Country, FieldOfWork, MeetingSeries, Structure
 from tests.factories import PersonFactory, PressReleaseFactory, QuoteFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
 URL = "/press-releases/"
 Status = PressRelease.Status
 Type = PressRelease.ContentType
-
-
-def at(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=datetime.UTC)
 
 
 def titles(response) -> list[str]:

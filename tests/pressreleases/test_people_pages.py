@@ -24,11 +24,11 @@ from tests.factories import (
     PressReleaseFactory,
     QuoteFactory,
 )
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
 Status = PressRelease.Status
-UTC = datetime.UTC
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 
 
@@ -113,10 +113,6 @@ def in_vienna():
 def _in_vienna():
     with in_vienna():
         yield
-
-
-def at(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=UTC)
 
 
 def hidden_release(state: str) -> PressRelease:
