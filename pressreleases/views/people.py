@@ -27,11 +27,6 @@ QUOTES_PER_PAGE = 20
 INDEX_PER_PAGE = 50
 
 
-def public_quotes() -> QuerySet:
-    """Quotes of public releases: the only quotes readers ever see."""
-    return Quote.objects.public()
-
-
 def for_display(quotes: QuerySet) -> QuerySet:
     """What a quote with its release shows, in the query that fetches the quotes."""
     return quotes.select_related(
@@ -53,12 +48,12 @@ def count_of(quotes: QuerySet) -> Subquery:
 
 def speakers() -> QuerySet:
     """People with a page: at least one public quote."""
-    return Person.objects.filter(Exists(quoted_by(public_quotes(), OuterRef("pk"))))
+    return Person.objects.filter(Exists(quoted_by(Quote.objects.public(), OuterRef("pk"))))
 
 
 def organisations() -> QuerySet:
     """Organisations with a page: at least one public quote attributed to them."""
-    return Organisation.objects.filter(Exists(quoted_for(public_quotes(), OuterRef("pk"))))
+    return Organisation.objects.filter(Exists(quoted_for(Quote.objects.public(), OuterRef("pk"))))
 
 
 def started_appointments() -> QuerySet:
@@ -104,7 +99,7 @@ class PersonListView(IndexView):
     def get_queryset(self) -> QuerySet:
         return (
             speakers()
-            .annotate(quote_count=count_of(quoted_by(public_quotes(), OuterRef("pk"))))
+            .annotate(quote_count=count_of(quoted_by(Quote.objects.public(), OuterRef("pk"))))
             .order_by("full_name", "pk")
         )
 
@@ -123,10 +118,12 @@ class PersonDetailView(DetailView):
             .filter(person=person)
             .select_related("organisation")
             .annotate(
-                organisation_has_page=Exists(quoted_for(public_quotes(), OuterRef("organisation")))
+                organisation_has_page=Exists(
+                    quoted_for(Quote.objects.public(), OuterRef("organisation"))
+                )
             )
         )
-        quotes = for_display(newest_first(quoted_by(public_quotes(), person)))
+        quotes = for_display(newest_first(quoted_by(Quote.objects.public(), person)))
         return super().get_context_data(
             appointments=appointments,
             **paginated(self.request, quotes, QUOTES_PER_PAGE),
@@ -142,7 +139,7 @@ class OrganisationListView(IndexView):
     def get_queryset(self) -> QuerySet:
         return (
             organisations()
-            .annotate(quote_count=count_of(quoted_for(public_quotes(), OuterRef("pk"))))
+            .annotate(quote_count=count_of(quoted_for(Quote.objects.public(), OuterRef("pk"))))
             .order_by("name", "pk")
         )
 
@@ -162,7 +159,7 @@ class OrganisationDetailView(DetailView):
             .select_related("person")
             .order_by("person__full_name", "person_id", F("start_date").desc(nulls_last=True))
         )
-        quotes = for_display(newest_first(quoted_for(public_quotes(), organisation)))
+        quotes = for_display(newest_first(quoted_for(Quote.objects.public(), organisation)))
         return super().get_context_data(
             appointments=appointments,
             **paginated(self.request, quotes, QUOTES_PER_PAGE),
@@ -175,7 +172,7 @@ class OrganisationDetailView(DetailView):
 def quote_list(request: HttpRequest) -> HttpResponse:
     """Public quotes, searchable and filtered by `QuoteFilterSet`; invalid filters get a 400
     page that shows what to correct."""
-    filterset = QuoteFilterSet(request.GET, queryset=public_quotes())
+    filterset = QuoteFilterSet(request.GET, queryset=Quote.objects.public())
     context = {"filterset": filterset, "form": filterset.form}
     if not filterset.is_valid():
         return render(request, "pressreleases/quote_list.html", context, status=400)

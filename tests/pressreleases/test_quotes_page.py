@@ -7,8 +7,8 @@ import pytest
 from django.db import transaction
 from django.http import QueryDict
 
+from pressreleases.models import Quote
 from pressreleases.quote_filters import QuoteFilterSet
-from pressreleases.views.people import public_quotes
 from taxonomy.models import FieldOfWork
 from tests.factories import (
     AppointmentFactory,
@@ -257,7 +257,8 @@ def test_the_filter_set_is_declared_without_visibility_of_its_own():
 
 def test_the_filter_set_needs_no_distinct():
     filterset = QuoteFilterSet(
-        QueryDict("organisation=election-office&field=democratization"), queryset=public_quotes()
+        QueryDict("organisation=election-office&field=democratization"),
+        queryset=Quote.objects.public(),
     )
 
     assert not filterset.qs.query.distinct
