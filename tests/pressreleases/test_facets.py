@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from pressreleases.facets import TOP, Facet, FacetOption, facet_counts
-from pressreleases.filters import ReleaseFilterSet
+from pressreleases.filters import ReleaseFilterSet, listed_ids
 from pressreleases.models import Appointment, Organisation, PressRelease
 from taxonomy.loading import load_file
 from taxonomy.models import FieldOfWork, MeetingSeries, Structure
@@ -413,9 +413,52 @@ def test_the_query_count_is_fixed_whatever_the_number_of_releases(count, django_
 
     with django_assert_num_queries(12):
         facet_counts(ReleaseFilterSet(QueryDict(""), queryset=PressRelease.objects.public()))
+    # A linked term chosen: one more, reading the ids of the result once for the nine facets
+    # counted over it.
+    with django_assert_num_queries(13):
+        facet_counts(
+            ReleaseFilterSet(QueryDict("field=migration"), queryset=PressRelease.objects.public())
+        )
+    # Columns alone narrow the result in every facet's own query: nothing to read first.
+    with django_assert_num_queries(12):
+        facet_counts(
+            ReleaseFilterSet(
+                QueryDict("type=news&year=2021"), queryset=PressRelease.objects.public()
+            )
+        )
     # With every facet chosen: three more to look up the chosen speaker, organisation and tag
     # (taxonomy slugs are checked against the vocabularies the facets load anyway).
     with django_assert_num_queries(15):
         filterset = ReleaseFilterSet(QueryDict(QUERY), queryset=PressRelease.objects.public())
         assert filterset.is_valid()
         facet_counts(filterset)
+
+
+def test_the_result_is_read_once_and_shared_by_the_facets_not_chosen(django_assert_num_queries):
+    filterset = ReleaseFilterSet(
+        QueryDict("field=migration&country=serbia"), queryset=PressRelease.objects.public()
+    )
+    expected = sorted(filterset.qs.values_list("pk", flat=True))
+
+    with django_assert_num_queries(1):
+        for_tags, for_years = filterset.facet_queryset("tag"), filterset.facet_queryset("year")
+
+    assert expected  # the corpus has such a release
+    assert sorted(for_tags.values_list("pk", flat=True)) == expected
+    assert sorted(for_years.values_list("pk", flat=True)) == expected
+    # A chosen facet's own set (every other filter) is a condition, not the shared list.
+    with django_assert_num_queries(0):
+        for_fields = filterset.facet_queryset("field")
+    assert sorted(for_fields.values_list("pk", flat=True)) == sorted(
+        PressRelease.objects.public().filter(countries__slug="serbia").values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.parametrize("ids", [[], [1], [3, 1, 2]])
+def test_listed_ids_select_exactly_the_ids_given(ids):
+    releases = {release.pk: release for release in PressRelease.objects.all()[:3]}
+    wanted = [list(releases)[n - 1] for n in ids]
+
+    found = PressRelease.objects.filter(pk__in=listed_ids(wanted, "default"))
+
+    assert sorted(found.values_list("pk", flat=True)) == sorted(wanted)
