@@ -7,9 +7,11 @@ as choosing it does.
 
 The whole panel costs 12 queries whatever the number of releases: the vocabularies (one query
 for all taxonomy labels, shared with the filters), then one GROUP BY per facet (two for
-structures: direct counts, and distinct counts for the structures that have children). The
-matching releases enter each as a subquery of ids; the grouping runs on the link tables alone
-and labels are joined after grouping, never per row. Values without releases are left out,
+structures: direct counts, and distinct counts for the structures that have children); one more
+when a linked term, speaker, organisation or tag is chosen, to read the result's ids once for
+the facets counted over it (`ReleaseFilterSet.facet_queryset`). The matching releases enter
+each count as a subquery of ids; the grouping runs on the link tables alone and labels are
+joined after grouping, never per row. Values without releases are left out,
 except chosen ones, which stay (with 0) so the form can untick them. Vocabularies list in their
 own order, years newest first; speakers, organisations and tags list the `TOP` most frequent
 plus the chosen ones, most frequent first.
