@@ -328,7 +328,10 @@ class PressRelease(models.Model):
                 fields=["status", "publish_at", "content_type", "language", "id"],
                 name="pr_visible",
             ),
-            models.Index(fields=["-publish_at"], name="pr_publish_at"),
+            # The default order, newest first with undated drafts on top, to the last column:
+            # without the id, the ties (every undated draft) are sorted from their full rows,
+            # which took most of the admin change list's query time at 100,000 releases.
+            models.Index(fields=["-publish_at", "-id"], name="pr_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(
