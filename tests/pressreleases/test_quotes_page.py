@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import QueryDict
 
 from pressreleases.models import Quote
-from pressreleases.quote_filters import QuoteFilterSet
+from pressreleases.quote_filters import QuoteFilterSet, quoted_years
 from taxonomy.models import FieldOfWork
 from tests.factories import (
     AppointmentFactory,
@@ -187,6 +187,15 @@ def test_the_filters_offer_what_the_public_quotes_have(client):
         "Youth",
     ]
     assert options(html, "year") == ["Any year", "2021", "2018"]
+
+
+def test_quoted_years_are_those_of_the_quotes_given_newest_first():
+    public = Quote.objects.public()
+
+    assert quoted_years(public) == [2021, 2018]
+    assert quoted_years(public.filter(text=TRAINING)) == [2018]
+    assert quoted_years(public.filter(text="No such words.")) == []
+    assert quoted_years(public.none()) == []
 
 
 def test_every_form_control_is_labelled(client):
@@ -378,12 +387,14 @@ def many_quotes(count: int) -> None:
 def test_quotes_page_query_budget_is_fixed(client, settings, count):
     many_quotes(count)
 
-    # The options of the four filters, the count, one page of quotes.
-    assert count_queries(client, settings, "/quotes/") == 6
+    # The options: the quotes' attributions, then the speakers and organisations they name,
+    # the fields of work, the first and last publication and the years between with a quote.
+    # Then the count and one page of quotes.
+    assert count_queries(client, settings, "/quotes/") == 9
     filters = "speaker=prolific&organisation=busy-office&field=education&year=2020"
-    assert count_queries(client, settings, f"/quotes/?{filters}") == 6
+    assert count_queries(client, settings, f"/quotes/?{filters}") == 9
     # A search adds one for the page's highlighted snippets.
-    assert count_queries(client, settings, "/quotes/?q=schools") == 7
+    assert count_queries(client, settings, "/quotes/?q=schools") == 10
 
 
 def test_the_quotes_page_answers_conditional_requests_with_304(client):
