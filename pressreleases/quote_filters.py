@@ -111,6 +111,15 @@ def quoted_years(quotes: QuerySet) -> list[int]:
         return sorted((year for (year,) in cursor.fetchall()), reverse=True)
 
 
+def has_quotes_for(quotes: QuerySet, organisation: Any) -> Q:
+    """Whether any of `quotes` is attributed to `organisation` (as `quoted_for` has it), as two
+    EXISTS that each read one index: one EXISTS over the OR of a column and a joined column
+    reads every quote."""
+    return Q(Exists(quotes.filter(organisation=organisation))) | Q(
+        Exists(quotes.filter(appointment__organisation=organisation))
+    )
+
+
 class QuoteFilterSet(django_filters.FilterSet):
     """See the module docstring. `qs` is ordered newest release first, then in the release's
     own order (stable for pagination), or by relevance when searching."""

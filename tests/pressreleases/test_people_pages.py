@@ -557,6 +557,24 @@ def test_organisation_index_lists_quoted_organisations_a_to_z_with_counts(client
     ]
 
 
+def test_organisation_index_counts_each_quote_once_however_it_names_the_organisation(client):
+    office = OrganisationFactory(name="Election Office", slug="election-office")
+    other = OrganisationFactory(name="Other Body", slug="other-body")
+    adviser = AppointmentFactory(organisation=office)
+    # Named directly and through the speaker's role: one quote, counted once.
+    QuoteFactory(speaker=adviser.person, appointment=adviser, organisation=office)
+    # In the role with the office, naming another body: it counts for both.
+    QuoteFactory(speaker=adviser.person, appointment=adviser, organisation=other)
+    QuoteFactory(speaker=None, organisation=office)
+
+    index = elements(client.get("/organisations/").content.decode(), "ul", "index-list")[0]
+
+    assert [item.split(" quote")[0] for item in texts(index, "li")] == [
+        "Election Office 3",
+        "Other Body 1",
+    ]
+
+
 def test_organisation_index_is_paginated(client, monkeypatch):
     monkeypatch.setattr(OrganisationListView, "paginate_by", 1)
     QuoteFactory(speaker=None, organisation=OrganisationFactory(name="Alpha"))
