@@ -28,7 +28,7 @@ from taxonomy.models import Chairpersonship, Country, FieldOfWork, MeetingSeries
 
 from ..caching import content_changed
 from ..models import Appointment, PressRelease, Quote
-from ..portability.bulk import insert_rows
+from ..portability.bulk import insert_rows, refresh_statistics
 from ..search import index_releases
 from . import vocabulary as words
 from .cast import NOT_QUOTED, Career, Cast, Slugs
@@ -152,6 +152,7 @@ def seed_demo(count: int, seed: int, *, progress: Progress | None = None) -> See
             report.loaded_taxonomy = True
         _Generator(count, seed, report).run(progress)
         content_changed()
+    refresh_statistics()
     return report
 
 

@@ -52,3 +52,14 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
                 for field in fields
             ]
             cursor.execute(head + ", ".join([row_sql] * len(chunk)), params)
+
+
+def refresh_statistics(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Have the database read its tables' statistics again (ANALYZE), after a bulk load.
+
+    SQLite keeps none until asked, and without them plans correlated lookups from the wrong
+    table: listing the speakers with a public quote took 4.5 s instead of 5 ms at 100,000
+    releases. PostgreSQL's autovacuum would get there by itself, but only later.
+    """
+    with connections[using].cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -25,7 +25,7 @@ from taxonomy.models import Chairpersonship, Country, FieldOfWork, MeetingSeries
 from ..caching import content_changed
 from ..models import Person, PressRelease
 from ..search import index_releases
-from .bulk import insert_rows
+from .bulk import insert_rows, refresh_statistics
 from .checking import normalize
 from .jsonstream import members
 from .reading import ReleaseBatch, with_appointments, with_keys
@@ -112,6 +112,8 @@ def import_content(
         raise DumpError(
             [f"the database refused a write, so nothing was written: {error}"]
         ) from error
+    if report.changed and not dry_run:
+        refresh_statistics()
     return report
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
@@ -76,6 +76,29 @@ def test_another_seed_gives_other_content(taxonomy):
     seed_demo(30, 2)
 
     assert titles != set(PressRelease.objects.values_list("title", flat=True))
+
+
+def planner_row_estimate(table: str) -> int | None:
+    """The number of rows the database's statistics give `table`; None when it has none."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            (rows,) = cursor.fetchone()
+            return None if rows < 0 else int(rows)  # -1: never analysed
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return None
+        # The first number of a table's stat line is its row count.
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        found = cursor.fetchone()
+        return int(found[0].split()[0]) if found else None
+
+
+def test_the_database_statistics_are_read_again_after_seeding(taxonomy):
+    seed_demo(30, 1)
+
+    assert planner_row_estimate("pressreleases_pressrelease") == 30
+    assert planner_row_estimate("pressreleases_quote") == Quote.objects.count()
 
 
 def test_another_seed_adds_a_second_batch_with_its_own_slugs(taxonomy):
