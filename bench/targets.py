@@ -27,6 +27,8 @@ KEYS = (
     DEEP,
     "release",
     "speaker",
+    "speakers",
+    "organisations",
     "quotes",
     "feed",
     "admin",
@@ -180,6 +182,8 @@ def pick_targets() -> Picks:
         ),
         Target("release", "release", release, release_note),
         Target("speaker", "speaker", speaker, speaker_note),
+        Target("speakers", "speakers A–Z", "/speakers/"),
+        Target("organisations", "organisations A–Z", "/organisations/"),
         Target("quotes", "quotes", "/quotes/"),
         Target(
             "feed",
