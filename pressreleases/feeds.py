@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import BadRequest
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.http.request import split_domain_port
 from django.urls import reverse
@@ -90,9 +91,12 @@ class ReleaseFeed(Feed):
         return with_query(reverse(self.url_name), obj.query)
 
     def items(self, obj: FeedRequest) -> list[PressRelease]:
-        releases = list(
-            obj.filterset.qs.defer("body").prefetch_related("fields_of_work")[:FEED_SIZE]
-        )
+        if obj.filterset.search_query:  # ranked: see views.listing.CountedPaginator
+            releases = list(feed_entries(obj.filterset.qs)[:FEED_SIZE])
+        else:
+            releases = obj.filterset.qs.rows_by_ids(
+                0, FEED_SIZE, feed_entries(PressRelease.objects.all())
+            )
         for release in releases:
             release.feed_guid = tag_uri(obj.host, release)
         return releases
@@ -122,6 +126,11 @@ class ReleaseFeed(Feed):
 class ReleaseRssFeed(ReleaseFeed):
     feed_type = Rss201rev2Feed
     url_name = "pressreleases:feed-rss"
+
+
+def feed_entries(releases: QuerySet) -> QuerySet:
+    """Releases with what an entry shows: all but the body, and the fields of work."""
+    return releases.defer("body").prefetch_related("fields_of_work")
 
 
 def with_query(path: str, query: str) -> str:

@@ -32,15 +32,29 @@ def release_cards(queryset: QuerySet) -> QuerySet:
 
 
 class CountedPaginator(Paginator):
-    """A paginator given its count, so that it never runs a COUNT of its own."""
+    """A paginator given its count, so that it never runs a COUNT of its own. Given `rows`, a
+    page is read ids first (`PressReleaseQuerySet.rows_by_ids`)."""
 
-    def __init__(self, object_list: QuerySet, per_page: int, count: int) -> None:
+    def __init__(
+        self, object_list: QuerySet, per_page: int, count: int, rows: QuerySet | None = None
+    ) -> None:
         super().__init__(object_list, per_page)
         self.known_count = count
+        self.rows = rows
 
     @cached_property
     def count(self) -> int:
         return self.known_count
+
+    def page(self, number: int | str) -> Page:
+        if self.rows is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.object_list.rows_by_ids(bottom, top, self.rows), number, self)
 
 
 def result_count(facets: list[Facet]) -> int:
@@ -97,7 +111,13 @@ def listing(
         data.setlist(fixed.param, [fixed.slug])
     filterset = ReleaseFilterSet(data, queryset=PressRelease.objects.public())
     facets = facet_counts(filterset)
-    paginator = CountedPaginator(release_cards(filterset.qs), PAGE_SIZE, result_count(facets))
+    paginator = CountedPaginator(
+        release_cards(filterset.qs),
+        PAGE_SIZE,
+        result_count(facets),
+        # A search's order needs the rank of every match, whichever way the page is read.
+        rows=None if filterset.search_query else release_cards(PressRelease.objects.all()),
+    )
     page = page_or_404(paginator, request.GET.get("page"))
     errors = filterset.errors
     return render(

@@ -310,13 +310,13 @@ def test_a_term_page_beyond_its_results_is_not_found(client, page):
 
 BUDGETS = {
     # The term, then the listing: vocabularies, the ids of the term's releases (shared by the
-    # facets), facets, releases, their sources.
-    "/fields-of-work/migration/": 1 + 1 + 1 + 11 + 1 + 1,
-    "/meetings/summit-meetings/": 1 + 1 + 1 + 11 + 1 + 1,
+    # facets), facets, the page's ids, its releases, their sources.
+    "/fields-of-work/migration/": 1 + 1 + 1 + 11 + 1 + 1 + 1,
+    "/meetings/summit-meetings/": 1 + 1 + 1 + 11 + 1 + 1 + 1,
     # The term with its parent and host, and its children.
-    "/structures/secretariat/": 1 + 1 + 1 + 1 + 11 + 1 + 1,
+    "/structures/secretariat/": 1 + 1 + 1 + 1 + 11 + 1 + 1 + 1,
     # The term, the field operations it hosts and its Chairpersonship years.
-    "/countries/serbia/": 1 + 2 + 1 + 1 + 11 + 1 + 1,
+    "/countries/serbia/": 1 + 2 + 1 + 1 + 11 + 1 + 1 + 1,
 }
 
 
