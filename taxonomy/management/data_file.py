@@ -2,6 +2,7 @@
 `load_organisations`): an optional path, `--dry-run`, one line per section, the records
 themselves at verbosity 2, and a refused file named with every problem and exit code 1."""
 
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -9,14 +10,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from taxonomy.loading import DataFileError, SectionReport
 
 
-class DataFileCommand(BaseCommand):
+class DataFileCommand(BaseCommand, ABC):
     default_path: Path
     shipped_in: str  # where the default file lives, for --help
     subject: str  # "Taxonomy", "Organisations": the closing line's subject
 
+    @abstractmethod
     def load(self, path: Path, dry_run: bool) -> list[SectionReport]:
         """Apply the file (or check it, with `dry_run`); raise DataFileError to refuse it."""
-        raise NotImplementedError
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
