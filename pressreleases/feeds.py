@@ -91,7 +91,7 @@ class ReleaseFeed(Feed):
         return with_query(reverse(self.url_name), obj.query)
 
     def items(self, obj: FeedRequest) -> list[PressRelease]:
-        if obj.filterset.search_query:  # ranked: see views.listing.CountedPaginator
+        if obj.filterset.search_query:  # ranked: see views.listing.listing
             releases = list(feed_entries(obj.filterset.qs)[:FEED_SIZE])
         else:
             releases = obj.filterset.qs.rows_by_ids(

@@ -32,29 +32,30 @@ def release_cards(queryset: QuerySet) -> QuerySet:
 
 
 class CountedPaginator(Paginator):
-    """A paginator given its count, so that it never runs a COUNT of its own. Given `rows`, a
-    page is read ids first (`PressReleaseQuerySet.rows_by_ids`)."""
+    """A paginator given its count, so that it never runs a COUNT of its own."""
 
-    def __init__(
-        self, object_list: QuerySet, per_page: int, count: int, rows: QuerySet | None = None
-    ) -> None:
+    def __init__(self, object_list: "QuerySet | ReadByIds", per_page: int, count: int) -> None:
         super().__init__(object_list, per_page)
         self.known_count = count
-        self.rows = rows
 
     @cached_property
     def count(self) -> int:
         return self.known_count
 
-    def page(self, number: int | str) -> Page:
-        if self.rows is None:
-            return super().page(number)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        return self._get_page(self.object_list.rows_by_ids(bottom, top, self.rows), number, self)
+
+class ReadByIds:
+    """An ordered queryset as a paginator slices it, each slice read ids first
+    (`PressReleaseQuerySet.rows_by_ids`), its rows fetched by `rows`."""
+
+    def __init__(self, releases: QuerySet, rows: QuerySet) -> None:
+        self.releases, self.rows = releases, rows
+
+    @property
+    def ordered(self) -> bool:  # the paginator warns about unordered lists
+        return self.releases.ordered
+
+    def __getitem__(self, page: slice) -> list[PressRelease]:
+        return self.releases.rows_by_ids(page.start, page.stop, self.rows)
 
 
 def result_count(facets: list[Facet]) -> int:
@@ -111,13 +112,13 @@ def listing(
         data.setlist(fixed.param, [fixed.slug])
     filterset = ReleaseFilterSet(data, queryset=PressRelease.objects.public())
     facets = facet_counts(filterset)
-    paginator = CountedPaginator(
-        release_cards(filterset.qs),
-        PAGE_SIZE,
-        result_count(facets),
-        # A search's order needs the rank of every match, whichever way the page is read.
-        rows=None if filterset.search_query else release_cards(PressRelease.objects.all()),
+    # A search's order needs the rank of every match, whichever way its page is read.
+    releases = (
+        release_cards(filterset.qs)
+        if filterset.search_query
+        else ReadByIds(filterset.qs, release_cards(PressRelease.objects.all()))
     )
+    paginator = CountedPaginator(releases, PAGE_SIZE, result_count(facets))
     page = page_or_404(paginator, request.GET.get("page"))
     errors = filterset.errors
     return render(
