@@ -31,17 +31,14 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import (
     BigIntegerField,
-    Case,
     F,
-    IntegerField,
     Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, ExtractYear
+from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.utils import dateformat, timezone
 from taggit.models import Tag
@@ -59,11 +56,6 @@ MAX_QUERY_LENGTH = 500
 MIN_YEAR, MAX_YEAR = 1900, 2999
 
 NEWEST, RELEVANCE = "newest", "relevance"
-# Filters that narrow by a subquery of their own (links, quotes, tags).
-SUBQUERY_PARAMS = frozenset(
-    {"field", "country", "structure", "meeting", "speaker", "organisation", "tag"}
-)
-YEARS_COMPARED = 40  # years told apart by comparison, back from next year (publication_year)
 
 
 @dataclass(frozen=True)
@@ -299,30 +291,6 @@ def site_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def publication_year(moment: str) -> Case:
-    """The year of the time `moment` names (`publish_at`, `release__publish_at`) in the site's
-    time zone, as the year filters read it.
-
-    Compared against the first moment of each of the last `YEARS_COMPARED` years, newest first,
-    rather than extracted: on SQLite the extraction calls back into Python for every row, which
-    took most of the facet panel's time at 100,000 releases. Times after this year or before
-    those years are extracted.
-    """
-    this_year = timezone.localdate().year
-    extracted = ExtractYear(moment)  # in the current (site) time zone, as the filters
-    return Case(
-        When(
-            **{f"{moment}__gte": site_midnight(datetime.date(this_year + 1, 1, 1))}, then=extracted
-        ),
-        *[
-            When(**{f"{moment}__gte": site_midnight(datetime.date(year, 1, 1))}, then=Value(year))
-            for year in range(this_year, this_year - YEARS_COMPARED, -1)
-        ],
-        default=extracted,
-        output_field=IntegerField(),
-    )
-
-
 def listed_ids(ids: list[int], using: str) -> RawSQL:
     """`ids` as a one-column subquery sent as a single parameter, however many there are: an
     array on PostgreSQL, a JSON array on SQLite (which caps the number of parameters)."""
@@ -447,7 +415,6 @@ class ReleaseFilterSet(django_filters.FilterSet):
         if queryset is None:
             raise TypeError("Pass the releases to filter, e.g. PressRelease.objects.public().")
         super().__init__(data, queryset, **kw)
-        self._result_ids: list[int] | None = None  # see facet_queryset
 
     @classmethod
     def get_filters(cls) -> dict[str, django_filters.Filter]:
@@ -494,25 +461,8 @@ class ReleaseFilterSet(django_filters.FilterSet):
         return queryset
 
     def facet_queryset(self, param: str) -> QuerySet:
-        """Releases matching every valid filter except `param` (and the search), unordered.
-
-        Every facet not chosen is counted over the same set, the whole result. When subqueries
-        narrow it (a linked term, a speaker, a tag), it is read once, on first use, and handed
-        to those facets as a list of ids, rather than each of them evaluating the subqueries
-        again (most of a filtered listing's time). A chosen facet's set is its own, used once,
-        and stays a condition. A search alone stays a condition too: its index answers it
-        faster than a long list of ids is sent again for every facet.
-        """
-        matching = self.apply_filters(self.queryset.all(), skip=param).order_by()
-        chosen = {name for name, value in self.cleaned_data.items() if value}
-        if param in chosen or SUBQUERY_PARAMS.isdisjoint(chosen):
-            return matching
-        if self._result_ids is None:
-            self._result_ids = list(matching.values_list("pk", flat=True))
-        using = self.queryset.db
-        return self.queryset.model._base_manager.using(using).filter(
-            pk__in=listed_ids(self._result_ids, using)
-        )
+        """Releases matching every valid filter except `param` (and the search), unordered."""
+        return self.apply_filters(self.queryset.all(), skip=param).order_by()
 
     def apply_filters(self, queryset: QuerySet, skip: str | None = None) -> QuerySet:
         for name, value in self.cleaned_data.items():

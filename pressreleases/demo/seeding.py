@@ -26,9 +26,9 @@ from taggit.models import TaggedItem
 from taxonomy.loading import load_file
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, MeetingSeries, Structure
 
+from ..bulk import insert_rows, refresh_statistics
 from ..caching import content_changed
 from ..models import Appointment, PressRelease, Quote
-from ..portability.bulk import insert_rows, refresh_statistics
 from ..search import index_releases
 from . import vocabulary as words
 from .cast import NOT_QUOTED, Career, Cast, Slugs

@@ -22,10 +22,10 @@ from taggit.models import Tag, TaggedItem
 
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, MeetingSeries, Structure
 
+from ..bulk import insert_rows, refresh_statistics
 from ..caching import content_changed
 from ..models import Person, PressRelease
 from ..search import index_releases
-from .bulk import insert_rows, refresh_statistics
 from .checking import normalize
 from .jsonstream import members
 from .reading import ReleaseBatch, with_appointments, with_keys

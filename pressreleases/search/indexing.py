@@ -17,6 +17,7 @@ from itertools import islice
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, transaction
 
+from ..facet_index import refresh_facet_keys
 from ..models import PressRelease, Quote
 from .indexes import QUOTES, RELEASES, Document, backend_for
 from .text import clean, html_to_text
@@ -30,10 +31,15 @@ _pending: ContextVar[dict[str, set[int]] | None] = ContextVar("search_pending", 
 def index_releases(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> int:
     """Bring the index rows of these releases and of their quotes up to date: add, refresh or
     remove each (a withdrawn or deleted release leaves the index). Returns how many releases
-    are now indexed."""
+    are now indexed.
+
+    The releases' facet keys are refreshed with them: every change that touches a release's
+    search document or its facets comes through here."""
     backend = backend_for(using)
+    ids = list(ids)
     indexed = 0
     with transaction.atomic(using=using):
+        refresh_facet_keys(ids, using)
         for batch in _batches(ids):
             releases, quotes, quote_keys = _documents(batch, using)
             backend.write(using, RELEASES, releases, removed=batch)

@@ -73,21 +73,30 @@ def test_rebuild_command_indexes_everything_but_withdrawn_releases():
     )
     out = StringIO()
     call_command("rebuild_search_index", stdout=out)
-    assert out.getvalue() == "100% 1/1 releases\nIndexed 1 release and their quotes.\n"
+    assert out.getvalue().splitlines() == [
+        "100% 1/1 searchable releases",
+        "100% 1/1 faceted releases",
+        "Indexed 1 release and their quotes.",
+        "Wrote 4 facet keys.",
+    ]
     assert titles("glacier") == ["Glacier survey"]
     assert [q.text for q in search_quotes(Quote.objects.all(), "ice")] == ["Ice melts."]
 
 
 def test_rebuild_reports_progress_by_tenths(monkeypatch):
     monkeypatch.setattr("pressreleases.search.indexing.BATCH_SIZE", 2)
+    monkeypatch.setattr("pressreleases.facet_index.BATCH_SIZE", 3)
     bulk_releases(*[(f"Glacier {n}", PUBLISHED) for n in range(5)])
     out = StringIO()
     call_command("rebuild_search_index", stdout=out)
     assert out.getvalue().splitlines() == [
-        " 40% 2/5 releases",
-        " 80% 4/5 releases",
-        "100% 5/5 releases",
+        " 40% 2/5 searchable releases",
+        " 80% 4/5 searchable releases",
+        "100% 5/5 searchable releases",
+        " 60% 3/5 faceted releases",
+        "100% 5/5 faceted releases",
         "Indexed 5 releases and their quotes.",
+        "Wrote 15 facet keys.",
     ]
 
 

@@ -8,7 +8,9 @@ from django.db.models import NOT_PROVIDED, Model
 MAX_PARAMS = 30_000  # per INSERT statement; below SQLite's and PostgreSQL's limits
 
 
-def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
+def insert_rows(
+    model: type[Model], rows: list[dict[str, Any]], using: str = DEFAULT_DB_ALIAS
+) -> None:
     """INSERT rows given as {attname: value} (all with the same keys); fields left out take
     their model default, or the database's own.
 
@@ -27,7 +29,7 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
         and not field.generated
         and (field.attname in given or field.db_default is NOT_PROVIDED)
     ]
-    database = connections[DEFAULT_DB_ALIAS]
+    database = connections[using]
     defaults = {
         field.attname: field.get_db_prep_save(field.get_default(), database) for field in fields
     }

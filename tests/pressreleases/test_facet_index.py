@@ -1,0 +1,319 @@
+"""The facet keys follow every write that changes what a release is counted under, and their
+totals always equal what a rebuild from scratch gives."""
+
+import datetime
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from taggit.models import Tag
+
+from pressreleases.facet_index import (
+    CHOICE_CODES,
+    choice_value,
+    rebuild_facet_keys,
+    reconcile_facet_keys,
+)
+from pressreleases.models import (
+    Appointment,
+    FacetKey,
+    FacetTotal,
+    Organisation,
+    Person,
+    PressRelease,
+)
+from pressreleases.search import batched_indexing
+from taxonomy.models import FieldOfWork, Structure
+from tests.factories import (
+    AppointmentFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PressReleaseFactory,
+    QuoteFactory,
+)
+from tests.helpers import at, country, field, structure
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("taxonomy")]
+
+Facet = FacetKey.Facet
+
+
+def keys(release: PressRelease) -> set[tuple[int, int]]:
+    return set(FacetKey.objects.filter(release_id=release.pk).values_list("facet", "value"))
+
+
+def totals() -> dict[tuple[int, int], int]:
+    return {
+        (facet, value): n
+        for facet, value, n in FacetTotal.objects.values_list("facet", "value", "releases")
+        if n
+    }
+
+
+def stored() -> tuple[Counter, dict]:
+    return Counter(FacetKey.objects.values_list("release_id", "facet", "value")), totals()
+
+
+def assert_as_rebuilt() -> None:
+    """The keys and totals written step by step are those a rebuild writes."""
+    before = stored()
+    rebuild_facet_keys()
+    assert stored() == before
+    assert before[1] == dict(Counter((facet, value) for _, facet, value in before[0]))
+
+
+@pytest.fixture
+def release() -> PressRelease:
+    secretariat = structure("secretariat")
+    unit = Structure.objects.filter(parent__parent=secretariat).first()
+    ministry = OrganisationFactory(slug="ministry")
+    ana = PersonFactory(slug="ana")
+    role = AppointmentFactory(person=ana, organisation=ministry)
+    release = PressReleaseFactory(
+        content_type=PressRelease.ContentType.NEWS,
+        language=PressRelease.Language.SERBIAN,
+        publish_at=at(2021, 12, 31, 23, 30),  # already 2022 in Vienna
+        fields_of_work=[field("migration")],
+        countries=[country("serbia")],
+        sources=[unit],
+    )
+    QuoteFactory(release=release, speaker=ana, appointment=role)
+    release.tags.add("schools")
+    return release
+
+
+def test_a_published_release_is_keyed_by_every_value_it_is_counted_under(release):
+    unit = release.sources.get()
+    ana = release.quotes.get().speaker
+    assert keys(release) == {
+        (Facet.TYPE, CHOICE_CODES[Facet.TYPE]["news"]),
+        (Facet.LANGUAGE, CHOICE_CODES[Facet.LANGUAGE]["sr"]),
+        (Facet.YEAR, 2022),
+        (Facet.FIELD, field("migration").pk),
+        (Facet.COUNTRY, country("serbia").pk),
+        # The unit, its department and the Secretariat: a structure counts its subtree.
+        (Facet.STRUCTURE, unit.pk),
+        (Facet.STRUCTURE, unit.parent_id),
+        (Facet.STRUCTURE, structure("secretariat").pk),
+        (Facet.SPEAKER, ana.pk),
+        # Quoted in a role with the ministry.
+        (Facet.ORGANISATION, Organisation.objects.get(slug="ministry").pk),
+        (Facet.TAG, Tag.objects.get(name="schools").pk),
+    }
+    assert choice_value(Facet.TYPE, CHOICE_CODES[Facet.TYPE]["news"]) == "news"
+    assert_as_rebuilt()
+
+
+@pytest.mark.parametrize(
+    "status", [PressRelease.Status.DRAFT, PressRelease.Status.IN_REVIEW, "withdrawn"]
+)
+def test_only_published_releases_have_keys(release, status):
+    assert totals()[(Facet.YEAR, 2022)] == 1
+
+    release.status = status
+    release.withdrawal_reason = "Sent early."
+    release.save()
+
+    assert keys(release) == set()
+    assert (Facet.YEAR, 2022) not in totals()
+    assert_as_rebuilt()
+
+
+def test_a_scheduled_release_has_keys_before_its_time(release):
+    release.publish_at = at(2099, 1, 1, 10)
+    release.save(update_fields=["publish_at"])
+
+    assert (Facet.YEAR, 2099) in keys(release)
+    assert (Facet.YEAR, 2022) not in keys(release)
+    assert_as_rebuilt()
+
+
+def edit_links(release):
+    release.fields_of_work.add(field("youth"))
+    field("migration").press_releases.remove(release)
+    release.countries.clear()
+    country("austria").press_releases.add(release)
+
+
+def clear_a_term(release):
+    field("migration").press_releases.clear()
+
+
+def edit_quotes(release):
+    quote = release.quotes.get()
+    quote.speaker = PersonFactory(slug="boris")
+    quote.appointment = None
+    quote.organisation = OrganisationFactory(slug="agency")
+    quote.save()
+    QuoteFactory(release=release, speaker=PersonFactory(slug="cleo"))
+
+
+def delete_the_quote(release):
+    release.quotes.get().delete()
+
+
+def move_the_role(release):
+    role = Appointment.objects.get()
+    role.organisation = OrganisationFactory(slug="agency")
+    role.save()
+
+
+def delete_the_role(release):
+    Appointment.objects.get().delete()
+
+
+def move_the_unit(release):
+    unit = release.sources.get()
+    unit.parent = structure("office-for-democratic-institutions-and-human-rights")
+    unit.save()
+
+
+def delete_the_term(release):
+    field("migration").delete()
+
+
+def retag(release):
+    release.tags.remove("schools")
+    release.tags.add("borders")
+    Tag.objects.filter(name="borders").delete()
+
+
+def change_type_and_time(release):
+    release.content_type = PressRelease.ContentType.SPEECH
+    release.publish_at = at(2019, 3, 1, 10)
+    release.save(update_fields=["content_type", "publish_at"])
+
+
+def delete_the_release(release):
+    release.delete()
+
+
+def delete_by_queryset(release):
+    PressRelease.objects.filter(pk=release.pk).delete()
+
+
+def in_one_batch(release):
+    with batched_indexing():
+        edit_links(release)
+        edit_quotes(release)
+
+
+@pytest.mark.parametrize(
+    ("change", "gone", "added"),
+    [
+        (
+            edit_links,
+            [(Facet.FIELD, "migration"), (Facet.COUNTRY, "serbia")],
+            [(Facet.FIELD, "youth"), (Facet.COUNTRY, "austria")],
+        ),
+        (clear_a_term, [(Facet.FIELD, "migration")], []),
+        (
+            edit_quotes,
+            [(Facet.SPEAKER, "ana"), (Facet.ORGANISATION, "ministry")],
+            [(Facet.SPEAKER, "boris"), (Facet.SPEAKER, "cleo"), (Facet.ORGANISATION, "agency")],
+        ),
+        (delete_the_quote, [(Facet.SPEAKER, "ana"), (Facet.ORGANISATION, "ministry")], []),
+        (move_the_role, [(Facet.ORGANISATION, "ministry")], [(Facet.ORGANISATION, "agency")]),
+        (delete_the_role, [(Facet.ORGANISATION, "ministry")], []),
+        (
+            move_the_unit,
+            [(Facet.STRUCTURE, "secretariat")],
+            [(Facet.STRUCTURE, "office-for-democratic-institutions-and-human-rights")],
+        ),
+        (delete_the_term, [(Facet.FIELD, "migration")], []),
+        (retag, [(Facet.TAG, "schools")], []),
+        (
+            change_type_and_time,
+            [(Facet.TYPE, "news"), (Facet.YEAR, 2022)],
+            [(Facet.TYPE, "speech"), (Facet.YEAR, 2019)],
+        ),
+        (
+            in_one_batch,
+            [(Facet.FIELD, "migration"), (Facet.SPEAKER, "ana")],
+            [(Facet.FIELD, "youth"), (Facet.SPEAKER, "cleo")],
+        ),
+    ],
+    ids=lambda value: getattr(value, "__name__", None),
+)
+def test_every_change_to_what_a_release_is_counted_under_moves_its_keys(
+    release, change, gone, added
+):
+    named = {
+        Facet.FIELD: lambda slug: FieldOfWork.objects.get(slug=slug).pk,
+        Facet.COUNTRY: lambda slug: country(slug).pk,
+        Facet.STRUCTURE: lambda slug: structure(slug).pk,
+        Facet.SPEAKER: lambda slug: Person.objects.get(slug=slug).pk,
+        Facet.ORGANISATION: lambda slug: Organisation.objects.get(slug=slug).pk,
+        Facet.TAG: lambda slug: Tag.objects.get(slug=slug).pk,
+        Facet.TYPE: lambda value: CHOICE_CODES[Facet.TYPE][value],
+        Facet.YEAR: lambda year: year,
+    }
+    gone_keys = {(facet, named[facet](value)) for facet, value in gone}
+
+    change(release)
+
+    added_keys = {(facet, named[facet](value)) for facet, value in added}
+    assert not gone_keys & keys(release)
+    assert added_keys <= keys(release)
+    for key in gone_keys:
+        assert key not in totals()
+    for key in added_keys:
+        assert totals()[key] == 1
+    assert_as_rebuilt()
+
+
+@pytest.mark.parametrize("delete", [delete_the_release, delete_by_queryset])
+def test_a_deleted_release_takes_its_keys_and_totals_with_it(release, delete):
+    delete(release)
+
+    assert FacetKey.objects.count() == 0
+    assert totals() == {}
+
+
+def test_totals_add_up_over_releases(release):
+    PressReleaseFactory(
+        content_type=PressRelease.ContentType.NEWS, fields_of_work=[field("migration")]
+    )
+    news = (Facet.TYPE, CHOICE_CODES[Facet.TYPE]["news"])
+
+    assert totals()[news] == 2
+    assert totals()[(Facet.FIELD, field("migration").pk)] == 2
+    assert_as_rebuilt()
+
+
+def test_reconcile_refreshes_releases_written_around_the_signals(release):
+    other = PressReleaseFactory()
+    # Written the way seed_demo and QuerySet.update write: no signals, no keys moved.
+    PressRelease.objects.bulk_create(
+        [PressRelease(title="Bulk", slug="bulk", status="published", publish_at=at(2020, 1, 1))]
+    )
+    PressRelease.objects.filter(pk=other.pk).update(status=PressRelease.Status.DRAFT)
+
+    assert reconcile_facet_keys() == 2
+    assert keys(other) == set()
+    assert (Facet.YEAR, 2020) in keys(PressRelease.objects.get(slug="bulk"))
+    assert_as_rebuilt()
+    assert reconcile_facet_keys() == 0
+
+
+def test_rebuild_command_rebuilds_the_facet_keys_too(release):
+    FacetKey.objects.all().delete()
+    FacetTotal.objects.all().delete()
+    out = StringIO()
+
+    call_command("rebuild_search_index", "--dry-run", stdout=out)
+    assert FacetKey.objects.count() == 0
+    assert "Would write 11 facet keys" in out.getvalue()
+
+    call_command("rebuild_search_index", stdout=out)
+    assert len(keys(release)) == 11
+    assert "Wrote 11 facet keys" in out.getvalue()
+    assert_as_rebuilt()
+
+
+def test_a_year_is_read_in_the_site_time_zone(settings):
+    settings.TIME_ZONE = "America/New_York"
+    late = PressReleaseFactory(publish_at=datetime.datetime(2022, 1, 1, 3, tzinfo=datetime.UTC))
+
+    assert (Facet.YEAR, 2021) in keys(late)
