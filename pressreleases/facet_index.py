@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from taxonomy.models import Structure
 
+from .idlists import array_literal, listed_ids
 from .models import FacetKey, FacetTotal, PressRelease, Quote
 
 Facet = FacetKey.Facet
@@ -184,7 +185,7 @@ def current_keys(
     """The keys the published ones among `ids` should have, from what they are now. With
     `lock`, their release rows stay locked until the transaction ends, so that two refreshes
     of one release cannot both move the totals from the same old keys."""
-    releases = PressRelease.objects.using(using).filter(pk__in=ids)
+    releases = PressRelease.objects.using(using).filter(pk__in=listed_ids(ids, using))
     if lock:
         releases = releases.select_for_update()
     published = {}
@@ -202,7 +203,7 @@ def current_keys(
         if code := CHOICE_CODES[Facet.LANGUAGE].get(language):
             keys.add((pk, Facet.LANGUAGE, code))
         keys.add((pk, Facet.YEAR, publication_year(publish_at)))
-    release_ids = sorted(published)
+    release_ids = listed_ids(sorted(published), using)
     for facet, m2m_name in LINKED.items():
         field = PressRelease._meta.get_field(m2m_name)
         links = field.remote_field.through.objects.using(using).filter(
@@ -236,7 +237,7 @@ def current_keys(
 def stored_keys(ids: tuple[int, ...], using: str) -> list[Key]:
     return list(
         FacetKey.objects.using(using)
-        .filter(release_id__in=ids)
+        .filter(release_id__in=listed_ids(ids, using))
         .values_list("release_id", "facet", "value")
     )
 
@@ -246,11 +247,12 @@ def delete_rows(model: type[Model], using: str, release_ids: tuple[int, ...] = (
     every row to send the delete signals other apps listen to for content."""
     connection = connections[using]
     quote = connection.ops.quote_name
-    sql = f"DELETE FROM {quote(model._meta.db_table)}"
+    sql, params = f"DELETE FROM {quote(model._meta.db_table)}", []
     if release_ids:
-        sql += f" WHERE {quote('release_id')} IN ({', '.join(['%s'] * len(release_ids))})"
+        ids, params = listed_ids(release_ids, using).as_sql(None, connection)
+        sql += f" WHERE {quote('release_id')} IN ({ids})"
     with connection.cursor() as cursor:
-        cursor.execute(sql, release_ids)
+        cursor.execute(sql, params)
 
 
 def insert_keys(keys: list[Key], using: str) -> None:
@@ -268,7 +270,7 @@ def insert_keys(keys: list[Key], using: str) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(
                 head + "SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::bigint[])",
-                [list(column) for column in zip(*keys, strict=True)],
+                [array_literal(column) for column in zip(*keys, strict=True)],
             )
         else:
             cursor.executemany(head + "VALUES (%s, %s, %s)", keys)

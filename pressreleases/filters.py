@@ -18,7 +18,6 @@ filter set never decides visibility: callers pass ``PressRelease.objects.public(
 """
 
 import datetime
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,7 +27,6 @@ import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.db.models import (
     BigIntegerField,
     F,
@@ -37,7 +35,6 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.utils import dateformat, timezone
@@ -289,14 +286,6 @@ def site_midnight(day: datetime.date) -> datetime.datetime:
     """The start of `day` in the site's time zone, as an aware datetime (index-friendly bounds
     on `publish_at`, unlike a `__date` lookup)."""
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
-
-
-def listed_ids(ids: list[int], using: str) -> RawSQL:
-    """`ids` as a one-column subquery sent as a single parameter, however many there are: an
-    array on PostgreSQL, a JSON array on SQLite (which caps the number of parameters)."""
-    if connections[using].vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
 
 
 def linked_to(m2m_name: str, ids: list[int]) -> Q:

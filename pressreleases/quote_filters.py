@@ -31,12 +31,8 @@ from django.utils import timezone
 
 from taxonomy.models import FieldOfWork
 
-from .filters import (
-    MAX_QUERY_LENGTH,
-    MAX_VALUE_LENGTH,
-    listed_ids,
-    site_midnight,
-)
+from .filters import MAX_QUERY_LENGTH, MAX_VALUE_LENGTH, site_midnight
+from .idlists import listed_ids
 from .models import Organisation, Person, PressRelease, Quote
 from .search import search_quotes
 

@@ -10,7 +10,8 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from pressreleases.facets import TOP, Facet, FacetOption, facet_counts
-from pressreleases.filters import ReleaseFilterSet, listed_ids
+from pressreleases.filters import ReleaseFilterSet
+from pressreleases.idlists import listed_ids
 from pressreleases.models import Appointment, Organisation, PressRelease
 from taxonomy.loading import load_file
 from taxonomy.models import FieldOfWork, MeetingSeries, Structure
