@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Count, Model, QuerySet
+from django.db.models import BigIntegerField, Count, IntegerField, Model, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from taxonomy.models import Structure
@@ -69,9 +70,8 @@ def refresh_facet_keys(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> Non
     with transaction.atomic(using=using):
         for batch in itertools.batched(ids, BATCH_SIZE):
             keys = current_keys(batch, ancestors, using, lock=True)
-            old = Counter((facet, value) for _, facet, value in stored_keys(batch, using))
+            old = Counter(remove_keys(batch, using))
             new = Counter((facet, value) for _, facet, value in keys)
-            delete_rows(FacetKey, using, release_ids=batch)
             insert_keys(keys, using)
             new.subtract(old)
             add_to_totals(new, using)
@@ -97,8 +97,8 @@ def rebuild_facet_keys(
     written = done = 0
     with transaction.atomic(using=using):
         if not dry_run:
-            delete_rows(FacetKey, using)
-            delete_rows(FacetTotal, using)
+            clear_table(FacetKey, using)
+            clear_table(FacetTotal, using)
         for batch in itertools.batched(ids, BATCH_SIZE):
             keys = current_keys(batch, ancestors, using)
             totals.update((facet, value) for _, facet, value in keys)
@@ -203,56 +203,72 @@ def current_keys(
         if code := CHOICE_CODES[Facet.LANGUAGE].get(language):
             keys.add((pk, Facet.LANGUAGE, code))
         keys.add((pk, Facet.YEAR, publication_year(publish_at)))
-    release_ids = listed_ids(sorted(published), using)
-    for facet, m2m_name in LINKED.items():
-        field = PressRelease._meta.get_field(m2m_name)
-        links = field.remote_field.through.objects.using(using).filter(
-            **{f"{field.m2m_field_name()}_id__in": release_ids}
-        )
-        for pk, target in links.values_list(
-            f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-        ):
-            for value in ancestors.get(target, [target]) if facet == Facet.STRUCTURE else [target]:
-                keys.add((pk, facet, value))
-    for pk, speaker, organisation, role_organisation in (
-        Quote.objects.using(using)
-        .filter(release_id__in=release_ids)
-        .values_list("release_id", "speaker_id", "organisation_id", "appointment__organisation_id")
-    ):
-        if speaker is not None:
-            keys.add((pk, Facet.SPEAKER, speaker))
-        for value in (organisation, role_organisation):
-            if value is not None:
-                keys.add((pk, Facet.ORGANISATION, value))
-    content_type = ContentType.objects.db_manager(using).get_for_model(PressRelease)
-    for pk, tag in (
-        PressRelease.tags.through.objects.using(using)
-        .filter(content_type=content_type, object_id__in=release_ids)
-        .values_list("object_id", "tag_id")
-    ):
-        keys.add((pk, Facet.TAG, tag))
+    for pk, facet, value in linked_values(sorted(published), using):
+        for each in ancestors.get(value, [value]) if facet == Facet.STRUCTURE else [value]:
+            keys.add((pk, facet, each))
     return sorted(keys)
 
 
-def stored_keys(ids: tuple[int, ...], using: str) -> list[Key]:
-    return list(
-        FacetKey.objects.using(using)
-        .filter(release_id__in=listed_ids(ids, using))
-        .values_list("release_id", "facet", "value")
-    )
+def linked_values(ids: list[int], using: str) -> list[Key]:
+    """(release, facet, value) of the releases' links, speakers, organisations (named, or
+    through the speaker's role) and tags, in one query: refreshing one release, as an import
+    does per page, would otherwise take a round trip for each."""
+    release_ids = listed_ids(ids, using)
+
+    def part(queryset: QuerySet, release: str, facet: int, value: str) -> QuerySet:
+        return (
+            queryset.using(using)
+            .filter(**{f"{release}__in": release_ids, f"{value}__isnull": False})
+            .order_by()
+            .annotate(
+                key_release=Cast(release, BigIntegerField()),
+                key_facet=Value(facet, output_field=IntegerField()),
+                key_value=Cast(value, BigIntegerField()),
+            )
+            .values_list("key_release", "key_facet", "key_value")
+        )
+
+    parts = []
+    for facet, m2m_name in LINKED.items():
+        field = PressRelease._meta.get_field(m2m_name)
+        parts.append(
+            part(
+                field.remote_field.through.objects.all(),
+                f"{field.m2m_field_name()}_id",
+                facet,
+                f"{field.m2m_reverse_field_name()}_id",
+            )
+        )
+    quotes = Quote.objects.all()
+    parts.append(part(quotes, "release_id", Facet.SPEAKER, "speaker_id"))
+    parts.append(part(quotes, "release_id", Facet.ORGANISATION, "organisation_id"))
+    parts.append(part(quotes, "release_id", Facet.ORGANISATION, "appointment__organisation_id"))
+    content_type = ContentType.objects.db_manager(using).get_for_model(PressRelease)
+    tagged = PressRelease.tags.through.objects.filter(content_type=content_type)
+    parts.append(part(tagged, "object_id", Facet.TAG, "tag_id"))
+    return list(parts[0].union(*parts[1:], all=True).order_by())
 
 
-def delete_rows(model: type[Model], using: str, release_ids: tuple[int, ...] = ()) -> None:
-    """DELETE in SQL (all rows, or the keys of `release_ids`): the ORM's delete would load
-    every row to send the delete signals other apps listen to for content."""
+def remove_keys(ids: tuple[int, ...], using: str) -> list[tuple[int, int]]:
+    """DELETE the keys of these releases and return their (facet, value)s, in one query."""
     connection = connections[using]
     quote = connection.ops.quote_name
-    sql, params = f"DELETE FROM {quote(model._meta.db_table)}", []
-    if release_ids:
-        ids, params = listed_ids(release_ids, using).as_sql(None, connection)
-        sql += f" WHERE {quote('release_id')} IN ({ids})"
+    listed = listed_ids(ids, using)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"DELETE FROM {quote(FacetKey._meta.db_table)} WHERE {quote('release_id')} "
+            f"IN ({listed.sql}) RETURNING {quote('facet')}, {quote('value')}",
+            listed.params,
+        )
+        return cursor.fetchall()
+
+
+def clear_table(model: type[Model], using: str) -> None:
+    """DELETE every row in SQL: the ORM's delete would load each one to send the delete
+    signals other apps listen to for content."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def insert_keys(keys: list[Key], using: str) -> None:

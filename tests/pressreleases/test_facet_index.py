@@ -14,6 +14,7 @@ from pressreleases.facet_index import (
     choice_value,
     rebuild_facet_keys,
     reconcile_facet_keys,
+    refresh_facet_keys,
 )
 from pressreleases.models import (
     Appointment,
@@ -317,3 +318,14 @@ def test_a_year_is_read_in_the_site_time_zone(settings):
     late = PressReleaseFactory(publish_at=datetime.datetime(2022, 1, 1, 3, tzinfo=datetime.UTC))
 
     assert (Facet.YEAR, 2021) in keys(late)
+
+
+def test_refreshing_several_releases_at_once_rewrites_each_ones_keys(release):
+    other = PressReleaseFactory(fields_of_work=[field("migration")])
+    expected = stored()
+
+    refresh_facet_keys([release.pk, other.pk, release.pk])
+
+    assert stored() == expected
+    assert len(keys(release)) == 11
+    assert len(keys(other)) == 4
