@@ -47,14 +47,6 @@ type Key = tuple[int, int, int]  # (release id, facet, value)
 type ValueCounts = dict[int, Counter[int]]  # facet → value → releases
 
 
-def choice_value(facet: int, code: int) -> str | None:
-    """The choice (e.g. "news") a content-type or language key stands for."""
-    for value, known in CHOICE_CODES[facet].items():
-        if known == code:
-            return value
-    return None
-
-
 def publication_year(moment: datetime.datetime) -> int:
     """The year of `moment` in the site's time zone, as the year filter reads it."""
     return timezone.localtime(moment, timezone.get_default_timezone()).year

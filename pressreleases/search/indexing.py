@@ -1,4 +1,4 @@
-"""Keeping the search indexes current.
+"""Keeping the search indexes current, and with them the facet keys (`facet_index`).
 
 Every release except withdrawn ones is indexed (staff search drafts in the admin; the public
 search narrows to `public()` itself), with its quotes, speakers, sources and tags; each quote of

@@ -102,29 +102,29 @@ class _RecordWatch:
     record is deleted. Without `indexed`, only deletion matters."""
 
     def __init__(self, model, releases, indexed=None, fields: frozenset[str] = frozenset()):
-        self.model, self.releases, self.names, self.fields = model, releases, indexed, fields
+        self.model, self.releases, self.indexed, self.fields = model, releases, indexed, fields
 
     def connect(self) -> None:
         uid = f"index-record-{self.model._meta.label_lower}"
-        if self.names is not None:
+        if self.indexed is not None:
             pre_save.connect(self.before_save, sender=self.model, dispatch_uid=uid)
             post_save.connect(self.after_save, sender=self.model, dispatch_uid=uid)
         pre_delete.connect(self.before_delete, sender=self.model, dispatch_uid=uid)
         post_delete.connect(self.after_delete, sender=self.model, dispatch_uid=uid)
 
     def before_save(self, sender, instance, using, update_fields=None, **kwargs) -> None:
-        instance._search_names_before = None
+        instance._indexed_before = None
         if instance.pk is None or (
             update_fields is not None and not self.fields & set(update_fields)
         ):
             return
         previous = self.model._default_manager.using(using).filter(pk=instance.pk).first()
         if previous is not None:
-            instance._search_names_before = self.names(previous)
+            instance._indexed_before = self.indexed(previous)
 
     def after_save(self, sender, instance, using, **kwargs) -> None:
-        before = instance.__dict__.pop("_search_names_before", None)
-        if before is not None and before != self.names(instance):
+        before = instance.__dict__.pop("_indexed_before", None)
+        if before is not None and before != self.indexed(instance):
             reindex(self.releases(instance, using), using=using)
 
     def before_delete(self, sender, instance, using, **kwargs) -> None:
@@ -214,7 +214,7 @@ _RECORD_WATCHES = [
     _RecordWatch(
         Appointment,
         _releases_quoting_in("appointment"),
-        lambda a: a.organisation_id,
+        lambda a: (a.organisation_id,),  # a tuple: None means "not read" below
         frozenset({"organisation"}),
     ),
     _RecordWatch(Organisation, _releases_quoting_in("organisation")),
