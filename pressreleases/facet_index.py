@@ -306,8 +306,7 @@ def add_to_totals(changes: Counter[tuple[int, int]], using: str) -> None:
     table = quote(FacetTotal._meta.db_table)
     releases = quote("releases")
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 1000):
-            chunk = rows[start : start + 1000]
+        for chunk in itertools.batched(rows, 1000):
             cursor.execute(
                 f"INSERT INTO {table} ({quote('facet')}, {quote('value')}, {releases}) "
                 f"VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))} "

@@ -164,17 +164,13 @@ def _sourced_releases(structure: Structure, using: str) -> list[int]:
 
 
 def _linked_releases(model):
-    through = PressRelease._meta.get_field(
-        {FieldOfWork: "fields_of_work", Country: "countries", MeetingSeries: "meeting_series"}[
-            model
-        ]
-    ).remote_field.through
-    column = f"{model._meta.model_name}_id"
+    links = model.press_releases  # the reverse side of the release's many-to-many field
+    term = f"{links.field.m2m_reverse_field_name()}_id"
 
-    def releases(term, using: str) -> list[int]:
+    def releases(record, using: str) -> list[int]:
         return list(
-            through.objects.using(using)
-            .filter(**{column: term.pk})
+            links.through.objects.using(using)
+            .filter(**{term: record.pk})
             .values_list("pressrelease_id", flat=True)
         )
 
