@@ -121,20 +121,22 @@ def reconcile_facet_keys(using: str = DEFAULT_DB_ALIAS) -> int:
     return len(ids)
 
 
-def public_value_counts(using: str = DEFAULT_DB_ALIAS) -> ValueCounts:
-    """Every facet's counts over the public releases: the totals, less the keys of releases
-    published for a time still to come. Two queries."""
+def public_value_counts(
+    using: str = DEFAULT_DB_ALIAS, facets: Iterable[int] | None = None
+) -> ValueCounts:
+    """The counts of `facets` (every facet by default) over the public releases: the totals,
+    less the keys of releases published for a time still to come. Two queries."""
     counts: ValueCounts = defaultdict(Counter)
-    for facet, value, releases in (
-        FacetTotal.objects.using(using)
-        .filter(releases__gt=0)
-        .values_list("facet", "value", "releases")
-    ):
+    totals = FacetTotal.objects.using(using).filter(releases__gt=0)
+    scheduled_keys = FacetKey.objects.using(using).filter(
+        release_id__in=PressRelease.objects.using(using).scheduled().values("pk")
+    )
+    if facets is not None:
+        totals = totals.filter(facet__in=sorted(facets))
+        scheduled_keys = scheduled_keys.filter(facet__in=sorted(facets))
+    for facet, value, releases in totals.values_list("facet", "value", "releases"):
         counts[facet][value] = releases
-    scheduled = PressRelease.objects.using(using).scheduled().values("pk")
-    for facet, value, releases in grouped(
-        FacetKey.objects.using(using).filter(release_id__in=scheduled)
-    ):
+    for facet, value, releases in grouped(scheduled_keys):
         counts[facet][value] -= releases
     return counts
 

@@ -7,7 +7,6 @@ For the same reason an organisation page lists only the appointment holders who 
 and appointments that start in the future are not shown.
 """
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
@@ -16,14 +15,10 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.expressions import CombinedExpression
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,7 +27,9 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
 from ..caching import public_page
-from ..models import Appointment, Organisation, Person, Quote
+from ..facet_index import public_value_counts
+from ..idlists import listed_ids
+from ..models import Appointment, FacetKey, Organisation, Person, Quote
 from ..quote_filters import QuoteFilterSet, has_quotes_for, quoted_by, quoted_for
 from .listing import page_or_404
 
@@ -49,25 +46,6 @@ def for_display(quotes: QuerySet) -> QuerySet:
 
 def newest_first(quotes: QuerySet) -> QuerySet:
     return quotes.order_by("-release__publish_at", "-release_id", "order", "pk")
-
-
-def count_of(quotes: QuerySet) -> Subquery:
-    """The number of `quotes` (correlated through an `OuterRef`), as an annotation."""
-    return Subquery(
-        quotes.order_by().annotate(n=Func("pk", function="COUNT")).values("n"),
-        output_field=IntegerField(),
-    )
-
-
-def organisation_quote_count(organisation: Any) -> CombinedExpression:
-    """The number of public quotes attributed to `organisation` (as `quoted_for` has it): those
-    naming it, plus those spoken in a role with it that do not also name it. Two counts that
-    each read one index; one count over the OR of the two reads every quote."""
-    public = Quote.objects.public()
-    through_role = public.filter(appointment__organisation=organisation).exclude(
-        organisation=organisation
-    )
-    return count_of(public.filter(organisation=organisation)) + count_of(through_role)
 
 
 def speakers() -> QuerySet:
@@ -106,26 +84,40 @@ def follow_links(param: str, slug: str, name: str) -> dict[str, str]:
 
 
 class IndexView(ListView):
-    """An A–Z index; `page=` other than a page number that exists is 404."""
+    """An A–Z index of the records with a page, each with the number of public releases
+    quoting it: the count the release listing's facet of the same name shows. `page=` other
+    than a page number that exists is 404.
+
+    Who is listed and their counts come from the facet totals (`facet_index`) in two small
+    reads: counting each record's public quotes read every quote of the most quoted, tens of
+    thousands for a large organisation (0.7 s a page at 100,000 releases)."""
 
     paginate_by = INDEX_PER_PAGE
+    facet: int  # a FacetKey.Facet whose values are the model's primary keys
+    ordering = ()
+
+    def get_queryset(self) -> QuerySet:
+        self.release_counts = public_value_counts(facets=[self.facet])[self.facet]
+        quoted = sorted(pk for pk, releases in self.release_counts.items() if releases > 0)
+        return self.model.objects.filter(pk__in=listed_ids(quoted, self.model.objects.db)).order_by(
+            *self.ordering
+        )
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
+        for record in context["object_list"]:
+            record.release_count = self.release_counts[record.pk]
         page = context["page_obj"]
         return {**context, "page_range": page.paginator.get_elided_page_range(page.number)}
 
 
 @method_decorator(public_page, name="dispatch")
 class PersonListView(IndexView):
-    """Speakers A–Z with their number of public quotes."""
+    """Speakers A–Z with the number of public releases quoting them."""
 
-    def get_queryset(self) -> QuerySet:
-        return (
-            speakers()
-            .annotate(quote_count=count_of(quoted_by(Quote.objects.public(), OuterRef("pk"))))
-            .order_by("full_name", "pk")
-        )
+    model = Person
+    facet = FacetKey.Facet.SPEAKER
+    ordering = ("full_name", "pk")
 
 
 @method_decorator(public_page, name="dispatch")
@@ -159,14 +151,11 @@ class PersonDetailView(DetailView):
 
 @method_decorator(public_page, name="dispatch")
 class OrganisationListView(IndexView):
-    """Organisations A–Z with their number of public quotes."""
+    """Organisations A–Z with the number of public releases quoting them or their people."""
 
-    def get_queryset(self) -> QuerySet:
-        return (
-            organisations()
-            .annotate(quote_count=organisation_quote_count(OuterRef("pk")))
-            .order_by("name", "pk")
-        )
+    model = Organisation
+    facet = FacetKey.Facet.ORGANISATION
+    ordering = ("name", "pk")
 
 
 @method_decorator(public_page, name="dispatch")

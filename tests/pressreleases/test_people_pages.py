@@ -358,18 +358,21 @@ def test_speaker_index_lists_people_with_public_quotes_a_to_z_with_counts(client
     zoran = PersonFactory(full_name="Zoran Alić", slug="zoran-alic")
     aida = PersonFactory(full_name="Aida Berisha", slug="aida-berisha")
     QuoteFactory(speaker=zoran)
+    twice = QuoteFactory(speaker=aida).release
+    QuoteFactory(release=twice, speaker=aida)
     QuoteFactory(speaker=aida)
-    QuoteFactory(speaker=aida)
-    QuoteFactory(release=hidden_release("draft"), speaker=aida)
+    for state in HIDDEN_STATES:
+        QuoteFactory(release=hidden_release(state), speaker=aida)
 
     html = client.get("/speakers/").content.decode()
 
     assert texts(html, "h1") == ["Speakers"]
     index = elements(html, "ul", "index-list")[0]
+    # Public releases quoting each, as the listing's speaker facet counts them.
     assert texts(index, "li") == [
-        "Aida Berisha 2 quotes",
-        "Jana Novak 2 quotes",
-        "Zoran Alić 1 quote",
+        "Aida Berisha 2 releases",
+        "Jana Novak 2 releases",
+        "Zoran Alić 1 release",
     ]
     assert [href for href, _ in links(index)] == [
         "/speakers/aida-berisha/",
@@ -402,7 +405,8 @@ def test_speaker_index_query_budget_is_fixed(client, settings, speakers):
     for _ in range(speakers):
         QuoteFactory()
 
-    assert count_queries(client, settings, "/speakers/") == 2  # the count, one page
+    # Public totals less scheduled keys, the count, one page.
+    assert count_queries(client, settings, "/speakers/") == 4
 
 
 # ---- Organisation page ---------------------------------------------------------------------
@@ -548,8 +552,8 @@ def test_organisation_index_lists_quoted_organisations_a_to_z_with_counts(client
     assert texts(html, "h1") == ["Organisations"]
     index = elements(html, "ul", "index-list")[0]
     assert texts(index, "li") == [
-        "OSCE Mission to Skopje 2 quotes Intergovernmental organisation",
-        "United Nations (UN) 1 quote Intergovernmental organisation",
+        "OSCE Mission to Skopje 2 releases Intergovernmental organisation",
+        "United Nations (UN) 1 release Intergovernmental organisation",
     ]
     assert [href for href, _ in links(index)] == [
         "/organisations/mission-to-skopje/",
@@ -557,19 +561,23 @@ def test_organisation_index_lists_quoted_organisations_a_to_z_with_counts(client
     ]
 
 
-def test_organisation_index_counts_each_quote_once_however_it_names_the_organisation(client):
+def test_organisation_index_counts_each_release_once_however_it_names_the_organisation(
+    client,
+):
     office = OrganisationFactory(name="Election Office", slug="election-office")
     other = OrganisationFactory(name="Other Body", slug="other-body")
     adviser = AppointmentFactory(organisation=office)
-    # Named directly and through the speaker's role: one quote, counted once.
+    # Named directly and through the speaker's role: one release, counted once.
     QuoteFactory(speaker=adviser.person, appointment=adviser, organisation=office)
     # In the role with the office, naming another body: it counts for both.
     QuoteFactory(speaker=adviser.person, appointment=adviser, organisation=other)
-    QuoteFactory(speaker=None, organisation=office)
+    # Two quotes naming it in one release: counted once.
+    both = QuoteFactory(speaker=None, organisation=office).release
+    QuoteFactory(release=both, speaker=None, organisation=office)
 
     index = elements(client.get("/organisations/").content.decode(), "ul", "index-list")[0]
 
-    assert [item.split(" quote")[0] for item in texts(index, "li")] == [
+    assert [item.split(" release")[0] for item in texts(index, "li")] == [
         "Election Office 3",
         "Other Body 1",
     ]
@@ -591,7 +599,8 @@ def test_organisation_index_query_budget_is_fixed(client, settings, organisation
     for _ in range(organisations):
         QuoteFactory(speaker=None, organisation=OrganisationFactory())
 
-    assert count_queries(client, settings, "/organisations/") == 2  # the count, one page
+    # Public totals less scheduled keys, the count, one page.
+    assert count_queries(client, settings, "/organisations/") == 4
 
 
 # ---- Links from a release's page -----------------------------------------------------------
