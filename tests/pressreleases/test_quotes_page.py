@@ -57,7 +57,7 @@ def corpus(django_db_setup, django_db_blocker):
 
 def build_corpus() -> None:
     """Six public quotes in four releases, one in each state the public cannot see, and a
-    speaker quoted only in a draft."""
+    speaker quoted only in releases the public cannot see."""
     border, democracy, education, _ = [
         FieldOfWork.objects.create(slug=slug, name=name, order=order)
         for order, (slug, name) in enumerate(
@@ -118,7 +118,8 @@ def build_corpus() -> None:
             appointment=head,
             text=f"Hidden border words, {state}.",
         )
-    QuoteFactory(release=hidden_release("draft"), speaker=hidden_speaker, text="Draft only.")
+    for state in HIDDEN_STATES:
+        QuoteFactory(release=hidden_release(state), speaker=hidden_speaker, text=f"{state} only.")
 
 
 def quote_texts(html: str) -> list[str]:
@@ -387,14 +388,14 @@ def many_quotes(count: int) -> None:
 def test_quotes_page_query_budget_is_fixed(client, settings, count):
     many_quotes(count)
 
-    # The options: the quotes' attributions, then the speakers and organisations they name,
-    # the fields of work, the first and last publication and the years between with a quote.
-    # Then the count and one page of quotes.
-    assert count_queries(client, settings, "/quotes/") == 9
+    # The options: the public totals of speakers and organisations less the scheduled keys,
+    # the speakers and organisations with releases, the fields of work, the first and last
+    # publication and the years between with a quote. Then the count and one page of quotes.
+    assert count_queries(client, settings, "/quotes/") == 10
     filters = "speaker=prolific&organisation=busy-office&field=education&year=2020"
-    assert count_queries(client, settings, f"/quotes/?{filters}") == 9
+    assert count_queries(client, settings, f"/quotes/?{filters}") == 10
     # A search adds one for the page's highlighted snippets.
-    assert count_queries(client, settings, "/quotes/?q=schools") == 10
+    assert count_queries(client, settings, "/quotes/?q=schools") == 11
 
 
 def test_the_quotes_page_answers_conditional_requests_with_304(client):
