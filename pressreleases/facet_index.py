@@ -17,7 +17,7 @@ import datetime
 import functools
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -141,13 +141,17 @@ def public_value_counts(
     return counts
 
 
-def value_counts(releases: QuerySet, facets: Iterable[int]) -> ValueCounts:
-    """The counts of `facets` over `releases` (which must be public, e.g. a filtered
-    `PressRelease.objects.public()`), in one query."""
+def value_counts(
+    releases: QuerySet | Sequence[int], facets: Iterable[int], using: str = DEFAULT_DB_ALIAS
+) -> ValueCounts:
+    """The counts of `facets` over `releases`, in one query. They must be public: a filtered
+    `PressRelease.objects.public()`, or the ids of one (on the database `using`)."""
     counts: ValueCounts = defaultdict(Counter)
-    keys = FacetKey.objects.using(releases.db).filter(
-        release_id__in=releases.values("pk"), facet__in=sorted(facets)
-    )
+    if isinstance(releases, QuerySet):
+        using, chosen = releases.db, releases.values("pk")
+    else:
+        chosen = listed_ids(releases, using)
+    keys = FacetKey.objects.using(using).filter(release_id__in=chosen, facet__in=sorted(facets))
     for facet, value, n in grouped(keys):
         counts[facet][value] = n
     return counts

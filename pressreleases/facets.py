@@ -99,9 +99,12 @@ def counts_by_param(filterset: ReleaseFilterSet) -> dict[str, Counter[int]]:
     if not chosen:
         public = public_value_counts(using)
     elif shared:
-        over_result = value_counts(
-            filterset.facet_queryset(shared[0]), [FACETS[param] for param in shared]
+        # Facets not chosen are counted over the result: a search's ids (read once, for its
+        # page too), or else the releases every filter (none of these) narrows to.
+        result = (
+            filterset.result_ids if filterset.search_query else filterset.facet_queryset(shared[0])
         )
+        over_result = value_counts(result, [FACETS[param] for param in shared], using)
         counts.update({param: over_result[FACETS[param]] for param in shared})
     for param in FACETS:
         if param in counts:

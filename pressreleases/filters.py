@@ -449,6 +449,12 @@ class ReleaseFilterSet(django_filters.FilterSet):
             queryset = queryset.order_by("-publish_at", "-pk")
         return queryset
 
+    @cached_property
+    def result_ids(self) -> list[int]:
+        """The ids of `qs`, in its order. A search ranks every match to order even one page,
+        so its page and its facet counts read these rather than search again."""
+        return list(self.qs.values_list("pk", flat=True))
+
     def facet_queryset(self, param: str) -> QuerySet:
         """Releases matching every valid filter except `param` (and the search), unordered."""
         return self.apply_filters(self.queryset.all(), skip=param).order_by()

@@ -190,9 +190,12 @@ class PressReleaseQuerySet(models.QuerySet):
         filters, which the ids already meet) fetches just those. Once SQLite has statistics it
         answers "the newest releases in a field" by sorting every release of the field, and
         sorting whole rows read each one's body to reach `publish_at`, which comes after it."""
-        ids = list(self.values_list("pk", flat=True)[start:stop])
+        return rows.in_order_of(list(self.values_list("pk", flat=True)[start:stop]))
+
+    def in_order_of(self, ids: list[int]) -> list["PressRelease"]:
+        """The releases of `ids` among these, in the order of `ids`."""
         position = {pk: n for n, pk in enumerate(ids)}
-        return sorted(rows.filter(pk__in=ids), key=lambda release: position[release.pk])
+        return sorted(self.filter(pk__in=ids), key=lambda release: position[release.pk])
 
     def scheduled(self) -> "PressReleaseQuerySet":
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=timezone.now())

@@ -17,7 +17,7 @@ from .indexing import (
     reindex,
 )
 from .query import SearchQuery, parse_query
-from .searching import admin_search, search_quotes, search_releases
+from .searching import admin_search, search_quotes, search_releases, with_snippets
 
 __all__ = [
     "SearchQuery",
@@ -30,4 +30,5 @@ __all__ = [
     "reindex",
     "search_quotes",
     "search_releases",
+    "with_snippets",
 ]

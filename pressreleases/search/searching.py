@@ -107,14 +107,23 @@ class _WithSnippets(ModelIterable):
             yield from self._add_snippets(batch)
 
     def _add_snippets(self, objects: list) -> list:
-        using = self.queryset.db
-        search = self.queryset.query.pressreleases_search
-        snippets = backend_for(using).snippets(
-            using, search.index, [o.pk for o in objects], search.query
-        )
-        for obj in objects:
-            obj.search_snippet = _best(snippets.get(obj.pk, []))
+        return with_snippets(objects, self.queryset)
+
+
+def with_snippets(objects: list, results: QuerySet) -> list:
+    """`objects` with the `search_snippet` that `results` (a search's queryset, from
+    `search_releases` or `search_quotes`) gives them, in one query: for objects of a search
+    read some other way, such as by id."""
+    if not objects:  # a query with nothing searchable has no search to ask
         return objects
+    using = results.db
+    search = results.query.pressreleases_search
+    snippets = backend_for(using).snippets(
+        using, search.index, [o.pk for o in objects], search.query
+    )
+    for obj in objects:
+        obj.search_snippet = _best(snippets.get(obj.pk, []))
+    return objects
 
 
 def _best(candidates: list[str]) -> SafeString:

@@ -20,6 +20,7 @@ from ..facets import Facet, facet_counts
 from ..feeds import describe, feed_query, feed_title
 from ..filters import Chip, ReleaseFilterSet, active_filters, clear_all_query
 from ..models import PressRelease
+from ..search import with_snippets
 
 PAGE_SIZE = 20
 HOME_SIZE = 6
@@ -56,6 +57,20 @@ class ReadByIds:
 
     def __getitem__(self, page: slice) -> list[PressRelease]:
         return self.releases.rows_by_ids(page.start, page.stop, self.rows)
+
+
+class SearchResults:
+    """A search's result as a paginator slices it: from the ids the filter set read once
+    (`ReleaseFilterSet.result_ids`), each slice's rows fetched by `rows`, with snippets."""
+
+    ordered = True
+
+    def __init__(self, filterset: ReleaseFilterSet, rows: QuerySet) -> None:
+        self.filterset, self.rows = filterset, rows
+
+    def __getitem__(self, page: slice) -> list[PressRelease]:
+        releases = self.rows.in_order_of(self.filterset.result_ids[page])
+        return with_snippets(releases, self.filterset.qs)
 
 
 def result_count(facets: list[Facet]) -> int:
@@ -112,11 +127,9 @@ def listing(
         data.setlist(fixed.param, [fixed.slug])
     filterset = ReleaseFilterSet(data, queryset=PressRelease.objects.public())
     facets = facet_counts(filterset)
-    # A search's order needs the rank of every match, whichever way its page is read.
+    rows = release_cards(PressRelease.objects.all())
     releases = (
-        release_cards(filterset.qs)
-        if filterset.search_query
-        else ReadByIds(filterset.qs, release_cards(PressRelease.objects.all()))
+        SearchResults(filterset, rows) if filterset.search_query else ReadByIds(filterset.qs, rows)
     )
     paginator = CountedPaginator(releases, PAGE_SIZE, result_count(facets))
     page = page_or_404(paginator, request.GET.get("page"))
