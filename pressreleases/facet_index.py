@@ -1,10 +1,11 @@
-"""The facet keys (`FacetKey`) of published releases and their totals (`FacetTotal`).
+"""The facet keys (`FacetKeys`) of published releases and their totals (`FacetTotal`).
 
 The listing's facet panel counts, for every facet, the releases matching the other filters.
 Counted from the link, quote and tag tables, the unfiltered panel read every visible release's
 links in eleven grouped queries (1.5 s at 100,000 releases). Here each published release's
-facet values are one narrow row each, and the totals over all published releases are kept
-beside them, so the unfiltered panel is two small reads and a filtered one a single GROUP BY.
+facet values are packed in one row, and the totals over all published releases are kept
+beside them, so the unfiltered panel is two small reads and a filtered one a single read of
+the result's rows, tallied in Python.
 
 `refresh_facet_keys(ids)` rewrites the keys of some releases and moves the totals by the
 difference; the search index's `index_releases` calls it, since the same changes (a release,
@@ -16,20 +17,21 @@ time needs no write: readers subtract the keys of releases still scheduled
 import datetime
 import functools
 import itertools
+import sys
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Lookup, Model, Q, QuerySet
 from django.utils import timezone
 
 from taxonomy.models import Structure
 
-from .idlists import array_literal, listed_ids
-from .models import Appointment, FacetKey, FacetTotal, PressRelease, Quote
+from .idlists import listed_ids, one_of
+from .models import Appointment, Facet, FacetKeys, FacetTotal, PressRelease, Quote
 
-Facet = FacetKey.Facet
 # Content types and languages are keyed by their position in the model's choices.
 CHOICE_CODES = {
     Facet.TYPE: {value: code for code, value in enumerate(PressRelease.ContentType.values, 1)},
@@ -42,9 +44,41 @@ LINKED = {
     Facet.MEETING: "meeting_series",
 }
 BATCH_SIZE = 500
+# A key packs as one 64-bit integer, the facet above the value: every value (a record's id, a
+# year, a choice's code) is far below 2**48.
+VALUE_BITS = 48
+VALUE_MASK = (1 << VALUE_BITS) - 1
+TOTAL_FIELDS = ("facet", "value", "releases")
 
-type Key = tuple[int, int, int]  # (release id, facet, value)
+type Key = tuple[int, int]  # (facet, value)
 type ValueCounts = dict[int, Counter[int]]  # facet → value → releases
+
+
+def pack(keys: Iterable[Key]) -> bytes:
+    """Keys as stored: each as a little-endian signed 64-bit integer, in order."""
+    codes = array("q", sorted((facet << VALUE_BITS) | value for facet, value in keys))
+    if sys.byteorder == "big":
+        codes.byteswap()
+    return codes.tobytes()
+
+
+def tally(packed: Iterable[bytes]) -> Counter[Key]:
+    """How many of the packed key sets hold each key."""
+    codes = array("q", b"".join(packed))
+    if sys.byteorder == "big":
+        codes.byteswap()
+    return Counter(
+        {(code >> VALUE_BITS, code & VALUE_MASK): n for code, n in Counter(codes).items()}
+    )
+
+
+def by_facet(keys: Counter[Key], facets: Iterable[int] | None = None) -> ValueCounts:
+    wanted = None if facets is None else set(facets)
+    counts: ValueCounts = defaultdict(Counter)
+    for (facet, value), n in keys.items():
+        if wanted is None or facet in wanted:
+            counts[facet][value] = n
+    return counts
 
 
 def publication_year(moment: datetime.datetime) -> int:
@@ -62,11 +96,11 @@ def refresh_facet_keys(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> Non
     with transaction.atomic(using=using):
         for batch in itertools.batched(ids, BATCH_SIZE):
             keys = current_keys(batch, ancestors, using, lock=True)
-            old = Counter(remove_keys(batch, using))
-            new = Counter((facet, value) for _, facet, value in keys)
+            old = tally(remove_keys(batch, using))
             insert_keys(keys, using)
-            new.subtract(old)
-            add_to_totals(new, using)
+            change = Counter(key for release_keys in keys.values() for key in release_keys)
+            change.subtract(old)
+            add_to_totals(change, using)
 
 
 def rebuild_facet_keys(
@@ -85,16 +119,17 @@ def rebuild_facet_keys(
         .values_list("pk", flat=True)
     )
     ancestors = structure_ancestors(using)
-    totals: Counter[tuple[int, int]] = Counter()
+    totals: Counter[Key] = Counter()
     written = done = 0
     with transaction.atomic(using=using):
         if not dry_run:
-            clear_table(FacetKey, using)
+            clear_table(FacetKeys, using)
             clear_table(FacetTotal, using)
         for batch in itertools.batched(ids, BATCH_SIZE):
             keys = current_keys(batch, ancestors, using)
-            totals.update((facet, value) for _, facet, value in keys)
-            written += len(keys)
+            for release_keys in keys.values():
+                totals.update(release_keys)
+                written += len(release_keys)
             if not dry_run:
                 insert_keys(keys, using)
             done += len(batch)
@@ -110,7 +145,7 @@ def reconcile_facet_keys(using: str = DEFAULT_DB_ALIAS) -> int:
     keys, keys of releases no longer published (rows written around the signals, a database
     flush, a database migrated to this schema). Returns how many releases were refreshed."""
     published = PressRelease.objects.using(using).filter(status=PressRelease.Status.PUBLISHED)
-    keyed = FacetKey.objects.using(using).filter(facet=Facet.YEAR)  # every published release
+    keyed = FacetKeys.objects.using(using)  # every published release has a row
     missing = published.exclude(pk__in=keyed.values("release_id")).values_list("pk", flat=True)
     stale = keyed.exclude(release_id__in=published.values("pk")).values_list(
         "release_id", flat=True
@@ -126,18 +161,15 @@ def public_value_counts(
 ) -> ValueCounts:
     """The counts of `facets` (every facet by default) over the public releases: the totals,
     less the keys of releases published for a time still to come. Two queries."""
-    counts: ValueCounts = defaultdict(Counter)
     totals = FacetTotal.objects.using(using).filter(releases__gt=0)
-    scheduled_keys = FacetKey.objects.using(using).filter(
-        release_id__in=PressRelease.objects.using(using).scheduled().values("pk")
-    )
     if facets is not None:
         totals = totals.filter(facet__in=sorted(facets))
-        scheduled_keys = scheduled_keys.filter(facet__in=sorted(facets))
-    for facet, value, releases in totals.values_list("facet", "value", "releases"):
-        counts[facet][value] = releases
-    for facet, value, releases in grouped(scheduled_keys):
-        counts[facet][value] -= releases
+    counts = by_facet(
+        Counter({(facet, value): n for facet, value, n in totals.values_list(*TOTAL_FIELDS)})
+    )
+    scheduled = Q(release_id__in=PressRelease.objects.using(using).scheduled().values("pk"))
+    for facet, values in by_facet(keys_of(scheduled, using), facets).items():
+        counts[facet].subtract(values)
     return counts
 
 
@@ -146,19 +178,18 @@ def value_counts(
 ) -> ValueCounts:
     """The counts of `facets` over `releases`, in one query. They must be public: a filtered
     `PressRelease.objects.public()`, or the ids of one (on the database `using`)."""
-    counts: ValueCounts = defaultdict(Counter)
     if isinstance(releases, QuerySet):
-        using, chosen = releases.db, releases.values("pk")
+        chosen = Q(release_id__in=releases.values("pk"))
+        using = releases.db
     else:
-        chosen = listed_ids(releases, using)
-    keys = FacetKey.objects.using(using).filter(release_id__in=chosen, facet__in=sorted(facets))
-    for facet, value, n in grouped(keys):
-        counts[facet][value] = n
-    return counts
+        chosen = one_of("release_id", releases, using)
+    return by_facet(keys_of(chosen, using), facets)
 
 
-def grouped(keys: QuerySet) -> QuerySet:
-    return keys.values_list("facet", "value").annotate(n=Count("*")).order_by()
+def keys_of(releases: Q | Lookup, using: str) -> Counter[Key]:
+    """How many of the releases that `releases` (a filter on `release_id`) admits have each
+    key."""
+    return tally(FacetKeys.objects.using(using).filter(releases).values_list("keys", flat=True))
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -179,35 +210,32 @@ def structure_ancestors(using: str) -> dict[int, list[int]]:
 
 def current_keys(
     ids: tuple[int, ...], ancestors: dict[int, list[int]], using: str, *, lock: bool = False
-) -> list[Key]:
-    """The keys the published ones among `ids` should have, from what they are now. With
-    `lock`, their release rows stay locked until the transaction ends, so that two refreshes
-    of one release cannot both move the totals from the same old keys."""
+) -> dict[int, set[Key]]:
+    """The keys the published ones among `ids` should have, from what they are now, by
+    release. With `lock`, their release rows stay locked until the transaction ends, so that
+    two refreshes of one release cannot both move the totals from the same old keys."""
     releases = PressRelease.objects.using(using).filter(pk__in=listed_ids(ids, using))
     if lock:
         releases = releases.select_for_update()
-    published = {}
+    keys: dict[int, set[Key]] = {}
     for pk, status, content_type, language, publish_at in releases.values_list(
         "pk", "status", "content_type", "language", "publish_at"
     ):
-        if status == PressRelease.Status.PUBLISHED:
-            published[pk] = (content_type, language, publish_at)
-    if not published:
-        return []
-    keys: set[Key] = set()
-    for pk, (content_type, language, publish_at) in published.items():
+        if status != PressRelease.Status.PUBLISHED:
+            continue
+        keys[pk] = {(Facet.YEAR, publication_year(publish_at))}
         if code := CHOICE_CODES[Facet.TYPE].get(content_type):
-            keys.add((pk, Facet.TYPE, code))
+            keys[pk].add((Facet.TYPE, code))
         if code := CHOICE_CODES[Facet.LANGUAGE].get(language):
-            keys.add((pk, Facet.LANGUAGE, code))
-        keys.add((pk, Facet.YEAR, publication_year(publish_at)))
-    for pk, facet, value in linked_values(sorted(published), using):
-        for each in ancestors.get(value, [value]) if facet == Facet.STRUCTURE else [value]:
-            keys.add((pk, facet, each))
-    return sorted(keys)
+            keys[pk].add((Facet.LANGUAGE, code))
+    if keys:
+        for pk, facet, value in linked_values(sorted(keys), using):
+            for each in ancestors.get(value, [value]) if facet == Facet.STRUCTURE else [value]:
+                keys[pk].add((facet, each))
+    return keys
 
 
-def linked_values(ids: list[int], using: str) -> list[Key]:
+def linked_values(ids: list[int], using: str) -> list[tuple[int, int, int]]:
     """(release, facet, value) of the releases' links, speakers, organisations (named, or
     through the speaker's role) and tags, in one query. Refreshing one release, as an import
     does per page, otherwise took a round trip per table, and building the same query with
@@ -258,18 +286,18 @@ def linked_values_sql(using: str, listed: str) -> str:
     return f"WITH chosen (id) AS ({listed}) " + " UNION ALL ".join(parts)
 
 
-def remove_keys(ids: tuple[int, ...], using: str) -> list[tuple[int, int]]:
-    """DELETE the keys of these releases and return their (facet, value)s, in one query."""
+def remove_keys(ids: tuple[int, ...], using: str) -> list[bytes]:
+    """DELETE the keys of these releases and return them (packed), in one query."""
     connection = connections[using]
     quote = connection.ops.quote_name
     listed = listed_ids(ids, using)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {quote(FacetKey._meta.db_table)} WHERE {quote('release_id')} "
-            f"IN ({listed.sql}) RETURNING {quote('facet')}, {quote('value')}",
+            f"DELETE FROM {quote(FacetKeys._meta.db_table)} WHERE {quote('release_id')} "
+            f"IN ({listed.sql}) RETURNING {quote('keys')}",
             listed.params,
         )
-        return cursor.fetchall()
+        return [packed for (packed,) in cursor.fetchall()]
 
 
 def clear_table(model: type[Model], using: str) -> None:
@@ -280,28 +308,21 @@ def clear_table(model: type[Model], using: str) -> None:
         cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def insert_keys(keys: list[Key], using: str) -> None:
-    """INSERT the keys as three arrays on PostgreSQL (a multi-row INSERT of a million keys
-    spent most of its time in the driver, building the statement), row by row on SQLite."""
+def insert_keys(keys: dict[int, set[Key]], using: str) -> None:
+    """INSERT each release's keys, packed, in one statement per batch."""
     if not keys:
         return
     connection = connections[using]
     quote = connection.ops.quote_name
-    head = (
-        f"INSERT INTO {quote(FacetKey._meta.db_table)} "
-        f"({quote('release_id')}, {quote('facet')}, {quote('value')}) "
-    )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                head + "SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::bigint[])",
-                [array_literal(column) for column in zip(*keys, strict=True)],
-            )
-        else:
-            cursor.executemany(head + "VALUES (%s, %s, %s)", keys)
+        cursor.executemany(
+            f"INSERT INTO {quote(FacetKeys._meta.db_table)} "
+            f"({quote('release_id')}, {quote('keys')}) VALUES (%s, %s)",
+            [(pk, pack(release_keys)) for pk, release_keys in keys.items()],
+        )
 
 
-def add_to_totals(changes: Counter[tuple[int, int]], using: str) -> None:
+def add_to_totals(changes: Counter[Key], using: str) -> None:
     """Add each (facet, value)'s change to its total, creating the totals not yet there, in
     one upsert: the addition happens in the database, so concurrent writers add up."""
     rows = [(facet, value, change) for (facet, value), change in changes.items() if change]

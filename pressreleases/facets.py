@@ -29,21 +29,20 @@ from taggit.models import Tag
 
 from .facet_index import CHOICE_CODES, ValueCounts, public_value_counts, value_counts
 from .filters import ReleaseFilterSet
-from .models import FacetKey, Organisation, Person, PressRelease
+from .models import Facet, Organisation, Person, PressRelease
 
 TOP = 20
-Key = FacetKey.Facet
 FACETS = {  # GET parameter → facet key
-    "type": Key.TYPE,
-    "field": Key.FIELD,
-    "country": Key.COUNTRY,
-    "structure": Key.STRUCTURE,
-    "meeting": Key.MEETING,
-    "speaker": Key.SPEAKER,
-    "organisation": Key.ORGANISATION,
-    "tag": Key.TAG,
-    "language": Key.LANGUAGE,
-    "year": Key.YEAR,
+    "type": Facet.TYPE,
+    "field": Facet.FIELD,
+    "country": Facet.COUNTRY,
+    "structure": Facet.STRUCTURE,
+    "meeting": Facet.MEETING,
+    "speaker": Facet.SPEAKER,
+    "organisation": Facet.ORGANISATION,
+    "tag": Facet.TAG,
+    "language": Facet.LANGUAGE,
+    "year": Facet.YEAR,
 }
 # The records listed by the top facets: model, label field.
 RECORDS = {

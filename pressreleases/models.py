@@ -592,40 +592,46 @@ class Attachment(models.Model):
         return self.title
 
 
-class FacetKey(models.Model):
-    """One value a published release is counted under in the listing's facet panel: its
-    content type, language and year, each linked term, each speaker and organisation quoted,
-    each tag. A structure key stands for the release's sources and everything above them, so
-    a structure counts the releases of its whole subtree once each.
+class Facet(models.IntegerChoices):
+    """The facets of the release listing, as facet keys name them (`facet_index`)."""
+
+    TYPE = 1, "content type"
+    FIELD = 2, "field of work"
+    COUNTRY = 3, "country"
+    STRUCTURE = 4, "structure"
+    MEETING = 5, "meeting series"
+    SPEAKER = 6, "speaker"
+    ORGANISATION = 7, "organisation"
+    TAG = 8, "tag"
+    LANGUAGE = 9, "language"
+    YEAR = 10, "year"
+
+
+class FacetKeys(models.Model):
+    """The facet keys of one published release: each value it is counted under in the
+    listing's facet panel. Its content type, language and year, each linked term, each speaker
+    and organisation quoted, each tag; a structure key stands for the release's sources and
+    everything above them, so a structure counts the releases of its whole subtree once each.
+
+    One row per release, the keys packed (`facet_index.pack`): counting a result of 19,000
+    releases reads 19,000 rows, not the 290,000 of a row per key, and tallies them in Python
+    three times faster on SQLite (twice on PostgreSQL) than a GROUP BY over the keys' rows.
 
     Kept current on every write by `pressreleases.facet_index` (with the search index, which
     the same changes touch); scheduled releases have keys too, and readers of the totals
     subtract them until their time comes. Only published releases have keys.
     """
 
-    class Facet(models.IntegerChoices):
-        TYPE = 1, "content type"
-        FIELD = 2, "field of work"
-        COUNTRY = 3, "country"
-        STRUCTURE = 4, "structure"
-        MEETING = 5, "meeting series"
-        SPEAKER = 6, "speaker"
-        ORGANISATION = 7, "organisation"
-        TAG = 8, "tag"
-        LANGUAGE = 9, "language"
-        YEAR = 10, "year"
-
-    pk = models.CompositePrimaryKey("release_id", "facet", "value")
     # A plain column, not a foreign key: a deleted release's keys are taken away (and its
     # totals lowered) by the delete's own signal, which a cascade would pre-empt.
-    release_id = models.BigIntegerField()
-    facet = models.PositiveSmallIntegerField(choices=Facet.choices)
-    # The record's id; the year; for content types and languages, the choice's position
-    # (from 1) in the model's choices, see `facet_index.CHOICE_CODES`.
-    value = models.BigIntegerField()
+    release_id = models.BigIntegerField(primary_key=True)
+    keys = models.BinaryField()
+
+    class Meta:
+        verbose_name_plural = "facet keys"
 
     def __str__(self) -> str:
-        return f"release {self.release_id}: {self.get_facet_display()} {self.value}"
+        return f"facet keys of release {self.release_id}"
 
 
 class FacetTotal(models.Model):
@@ -633,7 +639,7 @@ class FacetTotal(models.Model):
     listing, read without counting anything."""
 
     pk = models.CompositePrimaryKey("facet", "value")
-    facet = models.PositiveSmallIntegerField(choices=FacetKey.Facet.choices)
+    facet = models.PositiveSmallIntegerField(choices=Facet.choices)
     value = models.BigIntegerField()
     releases = models.IntegerField(default=0)
 

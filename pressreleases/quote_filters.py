@@ -39,10 +39,8 @@ from taxonomy.models import FieldOfWork
 from .facet_index import public_value_counts
 from .filters import MAX_QUERY_LENGTH, MAX_VALUE_LENGTH, site_midnight
 from .idlists import listed_ids
-from .models import FacetKey, Organisation, Person, PressRelease, Quote
+from .models import Facet, Organisation, Person, PressRelease, Quote
 from .search import search_quotes
-
-Facet = FacetKey.Facet
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from django.views.generic import DetailView, ListView
 from ..caching import public_page
 from ..facet_index import public_value_counts
 from ..idlists import listed_ids
-from ..models import Appointment, FacetKey, Organisation, Person, Quote
+from ..models import Appointment, Facet, Organisation, Person, Quote
 from ..quote_filters import QuoteFilterSet, has_quotes_for, quoted_by, quoted_for
 from .listing import page_or_404
 
@@ -93,7 +93,7 @@ class IndexView(ListView):
     thousands for a large organisation (0.7 s a page at 100,000 releases)."""
 
     paginate_by = INDEX_PER_PAGE
-    facet: int  # a FacetKey.Facet whose values are the model's primary keys
+    facet: Facet  # one whose values are the model's primary keys
     ordering = ()
 
     def get_queryset(self) -> QuerySet:
@@ -116,7 +116,7 @@ class PersonListView(IndexView):
     """Speakers A–Z with the number of public releases quoting them."""
 
     model = Person
-    facet = FacetKey.Facet.SPEAKER
+    facet = Facet.SPEAKER
     ordering = ("full_name", "pk")
 
 
@@ -154,7 +154,7 @@ class OrganisationListView(IndexView):
     """Organisations A–Z with the number of public releases quoting them or their people."""
 
     model = Organisation
-    facet = FacetKey.Facet.ORGANISATION
+    facet = Facet.ORGANISATION
     ordering = ("name", "pk")
 
 

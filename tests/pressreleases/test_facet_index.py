@@ -11,13 +11,16 @@ from taggit.models import Tag
 
 from pressreleases.facet_index import (
     CHOICE_CODES,
+    pack,
     rebuild_facet_keys,
     reconcile_facet_keys,
     refresh_facet_keys,
+    tally,
 )
 from pressreleases.models import (
     Appointment,
-    FacetKey,
+    Facet,
+    FacetKeys,
     FacetTotal,
     Organisation,
     Person,
@@ -36,11 +39,11 @@ from tests.helpers import at, country, field, structure
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("taxonomy")]
 
-Facet = FacetKey.Facet
-
 
 def keys(release: PressRelease) -> set[tuple[int, int]]:
-    return set(FacetKey.objects.filter(release_id=release.pk).values_list("facet", "value"))
+    return set(
+        tally(FacetKeys.objects.filter(release_id=release.pk).values_list("keys", flat=True))
+    )
 
 
 def totals() -> dict[tuple[int, int], int]:
@@ -52,7 +55,11 @@ def totals() -> dict[tuple[int, int], int]:
 
 
 def stored() -> tuple[Counter, dict]:
-    return Counter(FacetKey.objects.values_list("release_id", "facet", "value")), totals()
+    return Counter(
+        (release, facet, value)
+        for release, packed in FacetKeys.objects.values_list("release_id", "keys")
+        for facet, value in tally([packed])
+    ), totals()
 
 
 def assert_as_rebuilt() -> None:
@@ -266,7 +273,7 @@ def test_every_change_to_what_a_release_is_counted_under_moves_its_keys(
 def test_a_deleted_release_takes_its_keys_and_totals_with_it(release, delete):
     delete(release)
 
-    assert FacetKey.objects.count() == 0
+    assert FacetKeys.objects.count() == 0
     assert totals() == {}
 
 
@@ -297,12 +304,12 @@ def test_reconcile_refreshes_releases_written_around_the_signals(release):
 
 
 def test_rebuild_command_rebuilds_the_facet_keys_too(release):
-    FacetKey.objects.all().delete()
+    FacetKeys.objects.all().delete()
     FacetTotal.objects.all().delete()
     out = StringIO()
 
     call_command("rebuild_search_index", "--dry-run", stdout=out)
-    assert FacetKey.objects.count() == 0
+    assert FacetKeys.objects.count() == 0
     assert "Would write 11 facet keys" in out.getvalue()
 
     call_command("rebuild_search_index", stdout=out)
@@ -341,3 +348,29 @@ def test_a_role_given_an_organisation_afterwards_counts_for_it(release):
 
     assert ministry in keys(release)
     assert_as_rebuilt()
+
+
+def test_packed_keys_tally_back_to_each_key_with_its_number_of_releases():
+    largest = (1 << 48) - 1  # the largest value a key holds
+    packed = [
+        pack({(Facet.YEAR, 2024), (Facet.SPEAKER, largest), (Facet.TYPE, 1)}),
+        pack({(Facet.YEAR, 2024), (Facet.TYPE, 2)}),
+        pack(set()),
+    ]
+
+    assert packed[2] == b""
+    assert len(packed[0]) == 3 * 8
+    assert tally(packed) == Counter(
+        {
+            (Facet.YEAR, 2024): 2,
+            (Facet.SPEAKER, largest): 1,
+            (Facet.TYPE, 1): 1,
+            (Facet.TYPE, 2): 1,
+        }
+    )
+
+
+def test_each_published_release_has_one_row_of_keys(release):
+    PressReleaseFactory(status=PressRelease.Status.DRAFT, publish_at=None)
+
+    assert list(FacetKeys.objects.values_list("release_id", flat=True)) == [release.pk]
