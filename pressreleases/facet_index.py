@@ -48,7 +48,6 @@ BATCH_SIZE = 500
 # year, a choice's code) is far below 2**48.
 VALUE_BITS = 48
 VALUE_MASK = (1 << VALUE_BITS) - 1
-TOTAL_FIELDS = ("facet", "value", "releases")
 
 type Key = tuple[int, int]  # (facet, value)
 type ValueCounts = dict[int, Counter[int]]  # facet → value → releases
@@ -73,6 +72,7 @@ def tally(packed: Iterable[bytes]) -> Counter[Key]:
 
 
 def by_facet(keys: Counter[Key], facets: Iterable[int] | None = None) -> ValueCounts:
+    """Counts of keys as each facet's counts by value, of `facets` only when given."""
     wanted = None if facets is None else set(facets)
     counts: ValueCounts = defaultdict(Counter)
     for (facet, value), n in keys.items():
@@ -164,9 +164,9 @@ def public_value_counts(
     totals = FacetTotal.objects.using(using).filter(releases__gt=0)
     if facets is not None:
         totals = totals.filter(facet__in=sorted(facets))
-    counts = by_facet(
-        Counter({(facet, value): n for facet, value, n in totals.values_list(*TOTAL_FIELDS)})
-    )
+    counts: ValueCounts = defaultdict(Counter)
+    for facet, value, releases in totals.values_list("facet", "value", "releases"):
+        counts[facet][value] = releases
     scheduled = Q(release_id__in=PressRelease.objects.using(using).scheduled().values("pk"))
     for facet, values in by_facet(keys_of(scheduled, using), facets).items():
         counts[facet].subtract(values)
@@ -309,7 +309,7 @@ def clear_table(model: type[Model], using: str) -> None:
 
 
 def insert_keys(keys: dict[int, set[Key]], using: str) -> None:
-    """INSERT each release's keys, packed, in one statement per batch."""
+    """INSERT each release's keys, packed: one row per release."""
     if not keys:
         return
     connection = connections[using]

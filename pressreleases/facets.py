@@ -6,14 +6,14 @@ releases choosing them too would add. A structure counts the releases of everyth
 as choosing it does.
 
 Counts come from the releases' facet keys (`facet_index`), never from the link tables: with
-nothing chosen, from the totals kept on write (two queries); otherwise one GROUP BY over the
-keys of the result for the facets not chosen, and one per chosen facet over its own set
-(every other filter). A chosen facet whose own set is every public release reads the totals
-instead. One query loads the taxonomy's labels (shared with the filters) and one the labels of
-the speakers, organisations and tags listed (when any are). Values without releases are left
-out, except chosen ones, which stay (with 0) so the form can untick them. Vocabularies list in
-their own order, years newest first; speakers, organisations and tags list the `TOP` most
-frequent plus the chosen ones, most frequent first.
+nothing chosen, from the totals kept on write (two queries); otherwise one read of the keys of
+the result for the facets not chosen, and one per chosen facet over its own set (every other
+filter), each tallied in Python. A chosen facet whose own set is every public release reads
+the totals instead. One query loads the taxonomy's labels (shared with the filters) and one
+the labels of the speakers, organisations and tags listed (when any are). Values without
+releases are left out, except chosen ones, which stay (with 0) so the form can untick them.
+Vocabularies list in their own order, years newest first; speakers, organisations and tags
+list the `TOP` most frequent plus the chosen ones, most frequent first.
 
 The filter set's queryset must be `PressRelease.objects.public()`: the totals count public
 releases whatever it holds.
@@ -29,20 +29,21 @@ from taggit.models import Tag
 
 from .facet_index import CHOICE_CODES, ValueCounts, public_value_counts, value_counts
 from .filters import ReleaseFilterSet
-from .models import Facet, Organisation, Person, PressRelease
+from .models import Facet as Key
+from .models import Organisation, Person, PressRelease
 
 TOP = 20
 FACETS = {  # GET parameter → facet key
-    "type": Facet.TYPE,
-    "field": Facet.FIELD,
-    "country": Facet.COUNTRY,
-    "structure": Facet.STRUCTURE,
-    "meeting": Facet.MEETING,
-    "speaker": Facet.SPEAKER,
-    "organisation": Facet.ORGANISATION,
-    "tag": Facet.TAG,
-    "language": Facet.LANGUAGE,
-    "year": Facet.YEAR,
+    "type": Key.TYPE,
+    "field": Key.FIELD,
+    "country": Key.COUNTRY,
+    "structure": Key.STRUCTURE,
+    "meeting": Key.MEETING,
+    "speaker": Key.SPEAKER,
+    "organisation": Key.ORGANISATION,
+    "tag": Key.TAG,
+    "language": Key.LANGUAGE,
+    "year": Key.YEAR,
 }
 # The records listed by the top facets: model, label field.
 RECORDS = {

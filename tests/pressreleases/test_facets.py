@@ -417,13 +417,13 @@ def test_the_query_count_is_fixed_whatever_the_number_of_releases(count, django_
     # The taxonomy's labels, the totals, the keys of scheduled releases, the top records' labels.
     with django_assert_num_queries(4):
         facet_counts(ReleaseFilterSet(QueryDict(""), queryset=PressRelease.objects.public()))
-    # One facet chosen: one GROUP BY over the result for the nine others; the chosen one's own
+    # One facet chosen: one read of the result's keys for the nine others; the chosen one's own
     # set is every public release, read off the totals.
     with django_assert_num_queries(5):
         facet_counts(
             ReleaseFilterSet(QueryDict("field=migration"), queryset=PressRelease.objects.public())
         )
-    # Two chosen: one GROUP BY over the result, one over each chosen facet's own set.
+    # Two chosen: one read of the result's keys, one over each chosen facet's own set.
     with django_assert_num_queries(5):
         facet_counts(
             ReleaseFilterSet(

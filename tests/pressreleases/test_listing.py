@@ -507,7 +507,7 @@ BUDGET = 1 + 3 + 2 + 1
 
 def test_a_search_adds_one_query_for_its_snippets(client, django_assert_num_queries):
     client.get(URL)
-    # The facets are one GROUP BY over the result's keys instead of the totals (one less); the
+    # The facets are one read of the result's keys instead of the totals (one less); the
     # result's ids are read once, ranked, for the facets and the page, whose rows follow
     # (as many as without a search); then one for the snippets. (The speech found quotes
     # someone, so the speaker labels are read as before.)
