@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Lookup, Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from taxonomy.models import Structure
@@ -167,7 +167,7 @@ def public_value_counts(
     counts: ValueCounts = defaultdict(Counter)
     for facet, value, releases in totals.values_list("facet", "value", "releases"):
         counts[facet][value] = releases
-    scheduled = Q(release_id__in=PressRelease.objects.using(using).scheduled().values("pk"))
+    scheduled = PressRelease.objects.using(using).scheduled().values("pk")
     for facet, values in by_facet(keys_of(scheduled, using), facets).items():
         counts[facet].subtract(values)
     return counts
@@ -179,17 +179,14 @@ def value_counts(
     """The counts of `facets` over `releases`, in one query. They must be public: a filtered
     `PressRelease.objects.public()`, or the ids of one (on the database `using`)."""
     if isinstance(releases, QuerySet):
-        chosen = Q(release_id__in=releases.values("pk"))
-        using = releases.db
-    else:
-        chosen = one_of("release_id", releases, using)
-    return by_facet(keys_of(chosen, using), facets)
+        using, releases = releases.db, releases.values("pk")
+    return by_facet(keys_of(releases, using), facets)
 
 
-def keys_of(releases: Q | Lookup, using: str) -> Counter[Key]:
-    """How many of the releases that `releases` (a filter on `release_id`) admits have each
-    key."""
-    return tally(FacetKeys.objects.using(using).filter(releases).values_list("keys", flat=True))
+def keys_of(releases: QuerySet | Sequence[int], using: str) -> Counter[Key]:
+    """How many of `releases` (their ids: a list, or a queryset of them) have each key."""
+    chosen = one_of("release_id", releases, using)
+    return tally(FacetKeys.objects.using(using).filter(chosen).values_list("keys", flat=True))
 
 
 # Writing ------------------------------------------------------------------------------------

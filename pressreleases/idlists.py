@@ -3,8 +3,9 @@
 import json
 from collections.abc import Sequence
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
-from django.db.models import F, Lookup, Q
+from django.db.models import F, Lookup, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 
@@ -18,24 +19,33 @@ def listed_ids(ids: Sequence[int], using: str) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
 
 
-def one_of(field: str, ids: Sequence[int], using: str) -> Q | Lookup:
-    """A filter: `field` is one of `ids`, sent as one parameter. On PostgreSQL it is
-    `= ANY(array)`, which the planner checks against a hash of the array, where it joined
-    `IN (SELECT unnest(…))` row by row: twice as slow for the 19,000 ids of a large result."""
+def one_of(field: str, ids: Sequence[int] | QuerySet, using: str) -> Q | Lookup:
+    """A filter: `field` is one of `ids`, a list sent as one parameter or a queryset of ids.
+    On PostgreSQL it is `= ANY(array)`: the planner checks a long list against a hash of it,
+    where it joined `IN (SELECT unnest(…))` row by row (twice as slow for the 19,000 ids of a
+    large result), and looks up the few ids of a subquery's array in an index, where for
+    `IN (subquery)` it read the whole table."""
     if connections[using].vendor == "postgresql":
-        return AnyOf(F(field), list(ids))
+        return AnyOf(F(field), ArraySubquery(ids) if isinstance(ids, QuerySet) else list(ids))
+    if isinstance(ids, QuerySet):
+        return Q(**{f"{field}__in": ids})
     return Q(**{f"{field}__in": listed_ids(ids, using)})
 
 
 class AnyOf(Lookup):
-    """`lhs = ANY(rhs)`, `rhs` a list of integers sent as one PostgreSQL array."""
+    """`lhs = ANY(rhs)` on PostgreSQL: `rhs` a list of integers, sent as one array, or an
+    expression giving an array."""
 
     lookup_name = "any_of"
     prepare_rhs = False
 
     def as_sql(self, compiler, connection) -> tuple[str, list]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, array_literal(self.rhs)]
+        if hasattr(self.rhs, "as_sql"):
+            rhs, rhs_params = compiler.compile(self.rhs)
+        else:
+            rhs, rhs_params = "%s::bigint[]", [array_literal(self.rhs)]
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
 
 
 def array_literal(numbers: Sequence[int]) -> str:
