@@ -173,6 +173,11 @@ def public_value_counts(
     return counts
 
 
+def with_releases(counts: Counter[int]) -> list[int]:
+    """The values of one facet's counts that count at least one release, in order."""
+    return sorted(value for value, releases in counts.items() if releases > 0)
+
+
 def value_counts(
     releases: QuerySet | Sequence[int], facets: Iterable[int], using: str = DEFAULT_DB_ALIAS
 ) -> ValueCounts:

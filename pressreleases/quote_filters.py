@@ -19,7 +19,6 @@ read for.
 """
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +35,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from taxonomy.models import FieldOfWork
 
-from .facet_index import public_value_counts
+from .facet_index import public_value_counts, with_releases
 from .filters import MAX_QUERY_LENGTH, MAX_VALUE_LENGTH, site_midnight
 from .idlists import listed_ids
 from .models import Facet, Organisation, Person, PressRelease, Quote
@@ -140,10 +139,6 @@ def quoted_years(quotes: QuerySet) -> list[int]:
         return sorted((year for (year,) in cursor.fetchall()), reverse=True)
 
 
-def having_releases(counts: Counter[int]) -> set[int]:
-    return {pk for pk, releases in counts.items() if releases > 0}
-
-
 def has_quotes_for(quotes: QuerySet, organisation: Any) -> Q:
     """Whether any of `quotes` is attributed to `organisation` (as `quoted_for` has it), as two
     EXISTS that each read one index: one EXISTS over the OR of a column and a joined column
@@ -208,10 +203,10 @@ class QuoteFilterSet(django_filters.FilterSet):
         using = self.queryset.db
         quoted = public_value_counts(using, [Facet.SPEAKER, Facet.ORGANISATION])
         people = Person.objects.using(using).filter(
-            pk__in=listed_ids(sorted(having_releases(quoted[Facet.SPEAKER])), using)
+            pk__in=listed_ids(with_releases(quoted[Facet.SPEAKER]), using)
         )
         organisations = Organisation.objects.using(using).filter(
-            pk__in=listed_ids(sorted(having_releases(quoted[Facet.ORGANISATION])), using)
+            pk__in=listed_ids(with_releases(quoted[Facet.ORGANISATION]), using)
         )
         return {
             "speaker": [

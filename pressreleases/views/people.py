@@ -27,7 +27,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
 from ..caching import public_page
-from ..facet_index import public_value_counts
+from ..facet_index import public_value_counts, with_releases
 from ..idlists import listed_ids
 from ..models import Appointment, Facet, Organisation, Person, Quote
 from ..quote_filters import QuoteFilterSet, has_quotes_for, quoted_by, quoted_for
@@ -98,7 +98,7 @@ class IndexView(ListView):
 
     def get_queryset(self) -> QuerySet:
         self.release_counts = public_value_counts(facets=[self.facet])[self.facet]
-        quoted = sorted(pk for pk, releases in self.release_counts.items() if releases > 0)
+        quoted = with_releases(self.release_counts)
         return self.model.objects.filter(pk__in=listed_ids(quoted, self.model.objects.db)).order_by(
             *self.ordering
         )
