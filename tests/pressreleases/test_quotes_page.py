@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import QueryDict
 
 from pressreleases.models import Quote
-from pressreleases.quote_filters import QuoteFilterSet, quoted_years
+from pressreleases.quote_filters import PlainSelect, QuoteFilterSet, quoted_years
 from taxonomy.models import FieldOfWork
 from tests.factories import (
     AppointmentFactory,
@@ -402,3 +402,18 @@ def test_the_quotes_page_answers_conditional_requests_with_304(client):
     etag = client.get("/quotes/").headers["ETag"]
 
     assert client.get("/quotes/", headers={"if-none-match": etag}).status_code == 304
+
+
+def test_a_plain_select_escapes_its_options_and_selects_the_chosen_one():
+    select = PlainSelect(choices=[("", "Any speaker"), ("a&b", 'Ana "Bo" <Cy>'), ("c", "Cy")])
+
+    html = select.render("speaker", "a&b", attrs={"id": "id_speaker", "aria-invalid": False})
+
+    assert html == (
+        '<select name="speaker" id="id_speaker">'
+        '<option value="">Any speaker</option>'
+        '<option value="a&amp;b" selected>Ana &quot;Bo&quot; &lt;Cy&gt;</option>'
+        '<option value="c">Cy</option>'
+        "</select>"
+    )
+    assert '<option value="" selected>' in select.render("speaker", None)
