@@ -216,7 +216,7 @@ def current_keys(
     """The keys the published ones among `ids` should have, from what they are now, by
     release. With `lock`, their release rows stay locked until the transaction ends, so that
     two refreshes of one release cannot both move the totals from the same old keys."""
-    releases = PressRelease.objects.using(using).filter(pk__in=listed_ids(ids, using))
+    releases = PressRelease.objects.using(using).filter(one_of("pk", ids, using))
     if lock:
         releases = releases.select_for_update()
     keys: dict[int, set[Key]] = {}

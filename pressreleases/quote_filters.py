@@ -37,7 +37,7 @@ from taxonomy.models import FieldOfWork
 
 from .facet_index import public_value_counts, with_releases
 from .filters import MAX_QUERY_LENGTH, MAX_VALUE_LENGTH, site_midnight
-from .idlists import listed_ids
+from .idlists import one_of
 from .models import Facet, Organisation, Person, PressRelease, Quote
 from .search import search_quotes
 
@@ -203,10 +203,10 @@ class QuoteFilterSet(django_filters.FilterSet):
         using = self.queryset.db
         quoted = public_value_counts(using, [Facet.SPEAKER, Facet.ORGANISATION])
         people = Person.objects.using(using).filter(
-            pk__in=listed_ids(with_releases(quoted[Facet.SPEAKER]), using)
+            one_of("pk", with_releases(quoted[Facet.SPEAKER]), using)
         )
         organisations = Organisation.objects.using(using).filter(
-            pk__in=listed_ids(with_releases(quoted[Facet.ORGANISATION]), using)
+            one_of("pk", with_releases(quoted[Facet.ORGANISATION]), using)
         )
         return {
             "speaker": [

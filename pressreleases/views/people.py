@@ -28,7 +28,7 @@ from django.views.generic import DetailView, ListView
 
 from ..caching import public_page
 from ..facet_index import public_value_counts, with_releases
-from ..idlists import listed_ids
+from ..idlists import one_of
 from ..models import Appointment, Facet, Organisation, Person, Quote
 from ..quote_filters import QuoteFilterSet, has_quotes_for, quoted_by, quoted_for
 from .listing import page_or_404
@@ -99,7 +99,7 @@ class IndexView(ListView):
     def get_queryset(self) -> QuerySet:
         self.release_counts = public_value_counts(facets=[self.facet])[self.facet]
         quoted = with_releases(self.release_counts)
-        return self.model.objects.filter(pk__in=listed_ids(quoted, self.model.objects.db)).order_by(
+        return self.model.objects.filter(one_of("pk", quoted, self.model.objects.db)).order_by(
             *self.ordering
         )
 
