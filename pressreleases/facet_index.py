@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.utils import timezone
 
 from taxonomy.models import Structure
@@ -37,6 +37,7 @@ CHOICE_CODES = {
     Facet.TYPE: {value: code for code, value in enumerate(PressRelease.ContentType.values, 1)},
     Facet.LANGUAGE: {value: code for code, value in enumerate(PressRelease.Language.values, 1)},
 }
+CHOICE_COLUMNS = {Facet.TYPE: "content_type", Facet.LANGUAGE: "language"}
 LINKED = {
     Facet.FIELD: "fields_of_work",
     Facet.COUNTRY: "countries",
@@ -186,6 +187,27 @@ def value_counts(
     if isinstance(releases, QuerySet):
         using, releases = releases.db, releases.values("pk")
     return by_facet(keys_of(releases, using), facets)
+
+
+def one_facet_counts(releases: QuerySet, facet: int) -> Counter[int]:
+    """The counts of one facet over `releases` (a filtered `PressRelease.objects.public()`),
+    in one query. A field of work, country or meeting series is grouped in its link table,
+    a content type or language in its column: over a large set that is half the time of
+    reading and tallying every key of every release, when only one facet's counts are wanted.
+    Structures (each counting its subtree), years (in the site's time zone), speakers,
+    organisations and tags are tallied from the keys."""
+    if facet in LINKED and facet != Facet.STRUCTURE:
+        field = PressRelease._meta.get_field(LINKED[facet])
+        links = field.remote_field.through.objects.using(releases.db)
+        value = f"{field.m2m_reverse_field_name()}_id"
+        chosen = one_of(f"{field.m2m_field_name()}_id", releases.values("pk"), releases.db)
+        groups = links.filter(chosen).values_list(value).annotate(n=Count("*")).order_by()
+        return Counter(dict(groups))
+    if facet in CHOICE_COLUMNS:
+        column, codes = CHOICE_COLUMNS[facet], CHOICE_CODES[facet]
+        groups = releases.order_by().values_list(column).annotate(n=Count("*"))
+        return Counter({codes[choice]: n for choice, n in groups if choice in codes})
+    return value_counts(releases, [facet])[facet]
 
 
 def keys_of(releases: QuerySet | Sequence[int], using: str) -> Counter[Key]:

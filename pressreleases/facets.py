@@ -7,9 +7,10 @@ as choosing it does.
 
 Counts come from the releases' facet keys (`facet_index`), never from the link tables: with
 nothing chosen, from the totals kept on write (two queries); otherwise one read of the keys of
-the result for the facets not chosen, and one per chosen facet over its own set (every other
-filter), each tallied in Python. A chosen facet whose own set is every public release reads
-the totals instead. One query loads the taxonomy's labels (shared with the filters) and one
+the result for the facets not chosen, tallied in Python, and one query per chosen facet over
+its own set (every other filter): grouped in its link table or column where it has one, else
+tallied from the keys (`one_facet_counts`). A chosen facet whose own set is every public
+release reads the totals instead. One query loads the taxonomy's labels (shared with the filters) and one
 the labels of the speakers, organisations and tags listed (when any are). Values without
 releases are left out, except chosen ones, which stay (with 0) so the form can untick them.
 Vocabularies list in their own order, years newest first; speakers, organisations and tags
@@ -27,7 +28,13 @@ from django.db.models import BigIntegerField, CharField, F, Value
 from django.db.models.functions import Cast
 from taggit.models import Tag
 
-from .facet_index import CHOICE_CODES, ValueCounts, public_value_counts, value_counts
+from .facet_index import (
+    CHOICE_CODES,
+    ValueCounts,
+    one_facet_counts,
+    public_value_counts,
+    value_counts,
+)
 from .filters import ReleaseFilterSet
 from .models import Facet as Key
 from .models import Organisation, Person, PressRelease
@@ -114,9 +121,7 @@ def counts_by_param(filterset: ReleaseFilterSet) -> dict[str, Counter[int]]:
                 public = public_value_counts(using)
             counts[param] = public[FACETS[param]]
         else:
-            counts[param] = value_counts(filterset.facet_queryset(param), [FACETS[param]])[
-                FACETS[param]
-            ]
+            counts[param] = one_facet_counts(filterset.facet_queryset(param), FACETS[param])
     return counts
 
 

@@ -11,11 +11,13 @@ from taggit.models import Tag
 
 from pressreleases.facet_index import (
     CHOICE_CODES,
+    one_facet_counts,
     pack,
     rebuild_facet_keys,
     reconcile_facet_keys,
     refresh_facet_keys,
     tally,
+    value_counts,
 )
 from pressreleases.models import (
     Appointment,
@@ -374,3 +376,37 @@ def test_each_published_release_has_one_row_of_keys(release):
     PressReleaseFactory(status=PressRelease.Status.DRAFT, publish_at=None)
 
     assert list(FacetKeys.objects.values_list("release_id", flat=True)) == [release.pk]
+
+
+@pytest.mark.parametrize("facet", list(Facet))
+def test_one_facets_counts_are_those_its_keys_give(release, facet):
+    unit = release.sources.get()
+    PressReleaseFactory(  # a second release sharing some values, and one not yet public
+        content_type=PressRelease.ContentType.NEWS,
+        language=PressRelease.Language.ENGLISH,
+        publish_at=at(2023, 5, 1, 9),
+        fields_of_work=[field("migration"), field("gender-equality")],
+        countries=[country("serbia"), country("albania")],
+        sources=[unit.parent],
+    )
+    PressReleaseFactory(
+        publish_at=at(2099, 1, 1, 10), fields_of_work=[field("migration")], sources=[unit]
+    )
+    public = PressRelease.objects.public()
+
+    counts = one_facet_counts(public, facet)
+
+    assert counts == value_counts(public, [facet])[facet]
+    expected = {
+        Facet.TYPE: {CHOICE_CODES[Facet.TYPE]["news"]: 2},
+        Facet.LANGUAGE: {
+            CHOICE_CODES[Facet.LANGUAGE]["sr"]: 1,
+            CHOICE_CODES[Facet.LANGUAGE]["en"]: 1,
+        },
+        Facet.YEAR: {2022: 1, 2023: 1},
+        Facet.FIELD: {field("migration").pk: 2, field("gender-equality").pk: 1},
+        Facet.COUNTRY: {country("serbia").pk: 2, country("albania").pk: 1},
+        Facet.STRUCTURE: {unit.pk: 1, unit.parent_id: 2, structure("secretariat").pk: 2},
+    }
+    if facet in expected:
+        assert counts == expected[facet]
