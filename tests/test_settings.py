@@ -76,13 +76,28 @@ def test_postgresql_sessions_price_index_reads_for_ssds_keeping_the_urls_options
     result = probe_postgres_options()
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "-c work_mem=8MB -c random_page_cost=1.1"
+    assert result.stdout.strip() == (
+        "-c work_mem=8MB -c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+    )
 
 
 def test_the_page_cost_is_configurable_and_checked():
     assert probe_postgres_options(DATABASE_RANDOM_PAGE_COST="2").stdout.strip() == (
-        "-c work_mem=8MB -c random_page_cost=2.0"
+        "-c work_mem=8MB -c random_page_cost=2.0 -c max_parallel_workers_per_gather=0"
     )
     refused = probe_postgres_options(DATABASE_RANDOM_PAGE_COST="cheap")
     assert refused.returncode == 1
     assert "DATABASE_RANDOM_PAGE_COST must be a number, not 'cheap'." in refused.stderr
+
+
+def test_parallel_plans_are_off_unless_configured_and_checked():
+    assert probe_postgres_options(DATABASE_PARALLEL_WORKERS="2").stdout.strip() == (
+        "-c work_mem=8MB -c random_page_cost=1.1 -c max_parallel_workers_per_gather=2"
+    )
+    for value, message in [
+        ("many", "DATABASE_PARALLEL_WORKERS must be a whole number, not 'many'."),
+        ("-1", "DATABASE_PARALLEL_WORKERS must be 0 or more."),
+    ]:
+        refused = probe_postgres_options(DATABASE_PARALLEL_WORKERS=value)
+        assert refused.returncode == 1
+        assert message in refused.stderr
