@@ -5,16 +5,16 @@ Counts are disjunctive: each facet is counted over the releases matching every *
 releases choosing them too would add. A structure counts the releases of everything below it,
 as choosing it does.
 
-Counts come from the releases' facet keys (`facet_index`), never from the link tables: with
-nothing chosen, from the totals kept on write (two queries); otherwise one read of the keys of
-the result for the facets not chosen, tallied in Python, and one query per chosen facet over
-its own set (every other filter): grouped in its link table or column where it has one, else
+Counts come from the releases' facet keys (`facet_index`): with nothing chosen, from the
+totals kept on write (two queries); otherwise one read of the keys of the result for the
+facets not chosen, tallied in Python, and one query per chosen facet over its own set (every
+other filter). That one is grouped in the facet's link table or column where it has one, else
 tallied from the keys (`one_facet_counts`). A chosen facet whose own set is every public
-release reads the totals instead. One query loads the taxonomy's labels (shared with the filters) and one
-the labels of the speakers, organisations and tags listed (when any are). Values without
-releases are left out, except chosen ones, which stay (with 0) so the form can untick them.
-Vocabularies list in their own order, years newest first; speakers, organisations and tags
-list the `TOP` most frequent plus the chosen ones, most frequent first.
+release reads the totals instead. One query loads the taxonomy's labels (shared with the
+filters) and one the labels of the speakers, organisations and tags listed (when any are).
+Values without releases are left out, except chosen ones, which stay (with 0) so the form can
+untick them. Vocabularies list in their own order, years newest first; speakers,
+organisations and tags list the `TOP` most frequent plus the chosen ones, most frequent first.
 
 The filter set's queryset must be `PressRelease.objects.public()`: the totals count public
 releases whatever it holds.
