@@ -174,6 +174,12 @@ def public_value_counts(
     return counts
 
 
+def quote_total(counts: Counter[int]) -> int:
+    """The number of quotes that counts of `Facet.QUOTES` (releases by number of quotes) add
+    up to."""
+    return sum(quotes * releases for quotes, releases in counts.items())
+
+
 def with_releases(counts: Counter[int]) -> list[int]:
     """The values of one facet's counts that count at least one release, in order."""
     return sorted(value for value, releases in counts.items() if releases > 0)
@@ -261,9 +267,9 @@ def current_keys(
 
 def linked_values(ids: list[int], using: str) -> list[tuple[int, int, int]]:
     """(release, facet, value) of the releases' links, speakers, organisations (named, or
-    through the speaker's role) and tags, in one query. Refreshing one release, as an import
-    does per page, otherwise took a round trip per table, and building the same query with
-    the ORM every time cost more than running it."""
+    through the speaker's role), tags and number of quotes, in one query. Refreshing one
+    release, as an import does per page, otherwise took a round trip per table, and building
+    the same query with the ORM every time cost more than running it."""
     connection = connections[using]
     listed = listed_ids(ids, using)
     content_type = ContentType.objects.db_manager(using).get_for_model(PressRelease)
@@ -300,6 +306,10 @@ def linked_values_sql(using: str, listed: str) -> str:
         f"SELECT q.{release}, {Facet.ORGANISATION:d}, a.{organisation} FROM {quotes} q "
         f"INNER JOIN {table(Appointment)} a ON a.{quote('id')} = q.{quote('appointment_id')} "
         f"WHERE q.{release} IN (SELECT id FROM chosen) AND a.{organisation} IS NOT NULL"
+    )
+    parts.append(
+        f"SELECT {release}, {Facet.QUOTES:d}, COUNT(*) FROM {quotes} "
+        f"WHERE {release} IN (SELECT id FROM chosen) GROUP BY {release}"
     )
     object_id = quote("object_id")
     parts.append(

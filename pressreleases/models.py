@@ -605,6 +605,9 @@ class Facet(models.IntegerChoices):
     TAG = 8, "tag"
     LANGUAGE = 9, "language"
     YEAR = 10, "year"
+    # Not offered as a facet: a release with quotes has the key (QUOTES, its number of quotes),
+    # so that the totals give the number of public quotes without counting them.
+    QUOTES = 11, "number of quotes"
 
 
 class FacetKeys(models.Model):
@@ -612,6 +615,7 @@ class FacetKeys(models.Model):
     listing's facet panel. Its content type, language and year, each linked term, each speaker
     and organisation quoted, each tag; a structure key stands for the release's sources and
     everything above them, so a structure counts the releases of its whole subtree once each.
+    And its number of quotes, when it has any (`Facet.QUOTES`).
 
     One row per release, the keys packed (`facet_index.pack`): counting a result of 19,000
     releases reads 19,000 rows, not the 290,000 of a row per key, and tallies them in Python

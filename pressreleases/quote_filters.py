@@ -35,7 +35,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from taxonomy.models import FieldOfWork
 
-from .facet_index import public_value_counts, with_releases
+from .facet_index import public_value_counts, quote_total, with_releases
 from .filters import MAX_QUERY_LENGTH, MAX_VALUE_LENGTH, site_midnight
 from .idlists import one_of
 from .models import Facet, Organisation, Person, PressRelease, Quote
@@ -201,7 +201,8 @@ class QuoteFilterSet(django_filters.FilterSet):
         releases quote, read off the facet totals (`facet_index`): reading the distinct
         attributions of the public quotes read every quote. Years come from `quoted_years`."""
         using = self.queryset.db
-        quoted = public_value_counts(using, [Facet.SPEAKER, Facet.ORGANISATION])
+        quoted = public_value_counts(using, [Facet.SPEAKER, Facet.ORGANISATION, Facet.QUOTES])
+        self.public_quotes = quote_total(quoted[Facet.QUOTES])
         people = Person.objects.using(using).filter(
             one_of("pk", with_releases(quoted[Facet.SPEAKER]), using)
         )
@@ -230,6 +231,15 @@ class QuoteFilterSet(django_filters.FilterSet):
                 for year in quoted_years(self.queryset.order_by())
             ],
         }
+
+    @property
+    def known_count(self) -> int | None:
+        """How many quotes `qs` holds when it is every public quote (nothing chosen, nothing
+        searched): read off the facet totals, where a COUNT read every public quote. None
+        when it has to be counted."""
+        if self.is_bound and (not self.is_valid() or any(self.form.cleaned_data.values())):
+            return None
+        return self.public_quotes
 
     def option(self, name: str, value: str) -> Option:
         """The option a valid value names."""

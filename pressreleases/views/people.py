@@ -31,7 +31,7 @@ from ..facet_index import public_value_counts, with_releases
 from ..idlists import one_of
 from ..models import Appointment, Facet, Organisation, Person, Quote
 from ..quote_filters import QuoteFilterSet, has_quotes_for, quoted_by, quoted_for
-from .listing import page_or_404
+from .listing import CountedPaginator, page_or_404
 
 QUOTES_PER_PAGE = 20
 INDEX_PER_PAGE = 50
@@ -64,10 +64,16 @@ def started_appointments() -> QuerySet:
     return Appointment.objects.filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
 
 
-def paginated(request: HttpRequest, items: QuerySet, per_page: int) -> dict:
+def paginated(
+    request: HttpRequest, items: QuerySet, per_page: int, count: int | None = None
+) -> dict:
     """`page_obj` (the page `?page=` asks for; 404 for anything but a page number that
-    exists) and `page_range`, for templates/pressreleases/includes/pagination.html."""
-    page: Page = page_or_404(Paginator(items, per_page), request.GET.get("page"))
+    exists) and `page_range`, for templates/pressreleases/includes/pagination.html. `count`,
+    when known, is the number of items, which then are not counted."""
+    paginator = (
+        Paginator(items, per_page) if count is None else CountedPaginator(items, per_page, count)
+    )
+    page: Page = page_or_404(paginator, request.GET.get("page"))
     return {"page_obj": page, "page_range": page.paginator.get_elided_page_range(page.number)}
 
 
@@ -195,7 +201,7 @@ def quote_list(request: HttpRequest) -> HttpResponse:
         "pressreleases/quote_list.html",
         {
             **context,
-            **paginated(request, for_display(filterset.qs), QUOTES_PER_PAGE),
+            **paginated(request, for_display(filterset.qs), QUOTES_PER_PAGE, filterset.known_count),
             "search_query": filterset.search_query,
         },
     )

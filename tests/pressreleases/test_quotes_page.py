@@ -388,10 +388,12 @@ def many_quotes(count: int) -> None:
 def test_quotes_page_query_budget_is_fixed(client, settings, count):
     many_quotes(count)
 
-    # The options: the public totals of speakers and organisations less the scheduled keys,
-    # the speakers and organisations with releases, the fields of work, the first and last
-    # publication and the years between with a quote. Then the count and one page of quotes.
-    assert count_queries(client, settings, "/quotes/") == 10
+    # The options: the public totals of speakers, organisations and numbers of quotes less the
+    # scheduled keys, the speakers and organisations with releases, the fields of work, the
+    # first and last publication and the years between with a quote. Then one page of quotes:
+    # the totals give their number.
+    assert count_queries(client, settings, "/quotes/") == 9
+    # Filtered, the quotes are counted.
     filters = "speaker=prolific&organisation=busy-office&field=education&year=2020"
     assert count_queries(client, settings, f"/quotes/?{filters}") == 10
     # A search adds one for the page's highlighted snippets.
@@ -417,3 +419,21 @@ def test_a_plain_select_escapes_its_options_and_selects_the_chosen_one():
         "</select>"
     )
     assert '<option value="" selected>' in select.render("speaker", None)
+
+
+def test_the_number_of_all_quotes_is_that_of_public_quotes(client):
+    public = PressReleaseFactory(publish_at=at(2020, 1, 1))
+    QuoteFactory.create_batch(3, release=public)
+    QuoteFactory(release=PressReleaseFactory(publish_at=at(2020, 2, 1)))
+    for state in HIDDEN_STATES:
+        QuoteFactory.create_batch(2, release=hidden_release(state))
+
+    response = client.get("/quotes/")
+
+    # The corpus's six and these four.
+    assert response.context["page_obj"].paginator.count == 10
+    assert "10 quotes" in texts(response.content.decode(), "h2")
+
+    public.quotes.first().delete()
+    assert client.get("/quotes/").context["page_obj"].paginator.count == 9
+    assert client.get("/quotes/?year=2020").context["page_obj"].paginator.count == 3
