@@ -622,17 +622,25 @@ class FacetKeys(models.Model):
     three times faster on SQLite (twice on PostgreSQL) than a GROUP BY over the keys' rows.
 
     Kept current on every write by `pressreleases.facet_index` (with the search index, which
-    the same changes touch); scheduled releases have keys too, and readers of the totals
-    subtract them until their time comes. Only published releases have keys.
+    the same changes touch). Only published releases have keys; a scheduled release's keys
+    are counted in the totals from the first read after its time comes.
     """
 
     # A plain column, not a foreign key: a deleted release's keys are taken away (and its
     # totals lowered) by the delete's own signal, which a cascade would pre-empt.
     release_id = models.BigIntegerField(primary_key=True)
     keys = models.BinaryField()
+    publish_at = models.DateTimeField()
+    counted = models.BooleanField(help_text="Whether the totals count these keys.")
 
     class Meta:
         verbose_name_plural = "facet keys"
+        indexes = [
+            # Only the rows still to be counted: the scheduled releases.
+            models.Index(
+                fields=["publish_at"], condition=models.Q(counted=False), name="facetkeys_due"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"facet keys of release {self.release_id}"

@@ -7,12 +7,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from taggit.models import Tag
 
 from pressreleases.facet_index import (
     CHOICE_CODES,
+    count_due_keys,
     one_facet_counts,
     pack,
+    public_value_counts,
     rebuild_facet_keys,
     reconcile_facet_keys,
     refresh_facet_keys,
@@ -57,19 +60,22 @@ def totals() -> dict[tuple[int, int], int]:
 
 
 def stored() -> tuple[Counter, dict]:
+    rows = FacetKeys.objects.values_list("release_id", "counted", "keys")
     return Counter(
-        (release, facet, value)
-        for release, packed in FacetKeys.objects.values_list("release_id", "keys")
+        (release, counted, facet, value)
+        for release, counted, packed in rows
         for facet, value in tally([packed])
     ), totals()
 
 
 def assert_as_rebuilt() -> None:
-    """The keys and totals written step by step are those a rebuild writes."""
+    """The keys and totals written step by step are those a rebuild writes, and the totals
+    count the keys of the releases the public sees."""
     before = stored()
     rebuild_facet_keys()
     assert stored() == before
-    assert before[1] == dict(Counter((facet, value) for _, facet, value in before[0]))
+    counted = Counter((facet, value) for _, counted, facet, value in before[0] if counted)
+    assert before[1] == dict(counted)
 
 
 @pytest.fixture
@@ -129,12 +135,35 @@ def test_only_published_releases_have_keys(release, status):
     assert_as_rebuilt()
 
 
-def test_a_scheduled_release_has_keys_before_its_time(release):
+def test_a_scheduled_release_has_keys_before_its_time_but_they_are_not_counted(release):
     release.publish_at = at(2099, 1, 1, 10)
     release.save(update_fields=["publish_at"])
 
     assert (Facet.YEAR, 2099) in keys(release)
     assert (Facet.YEAR, 2022) not in keys(release)
+    assert FacetKeys.objects.get(release_id=release.pk).counted is False
+    assert totals() == {}
+    assert_as_rebuilt()
+
+
+def test_the_first_reader_after_its_time_counts_a_scheduled_release(release, monkeypatch):
+    release.publish_at = at(2099, 1, 1, 10)
+    release.save(update_fields=["publish_at"])
+    assert count_due_keys() == 0
+    assert public_value_counts()[Facet.YEAR] == Counter()
+
+    later = at(2099, 1, 1, 10, 1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    assert public_value_counts()[Facet.YEAR] == Counter({2099: 1})
+    assert FacetKeys.objects.get(release_id=release.pk).counted is True
+    assert totals()[(Facet.YEAR, 2099)] == 1
+    assert count_due_keys() == 0  # counted once
+    assert_as_rebuilt()
+    # Rescheduled, it leaves the totals again.
+    release.publish_at = at(2099, 6, 1, 10)
+    release.save(update_fields=["publish_at"])
+    assert (Facet.YEAR, 2099) not in totals()
     assert_as_rebuilt()
 
 

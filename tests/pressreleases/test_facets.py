@@ -276,7 +276,7 @@ def test_a_quote_naming_one_organisation_in_a_role_with_another_counts_for_both(
     assert facets()["organisation"] == [("ministry", 3), ("agency", 2)]
 
 
-def test_a_scheduled_release_counts_once_its_time_comes_without_a_write(monkeypatch):
+def test_a_scheduled_release_counts_once_its_time_comes(monkeypatch):
     scheduled = PressRelease.objects.get(title="scheduled")
     assert ("2099", 1) not in facets()["year"]
 
@@ -414,7 +414,7 @@ QUERY = (
 def test_the_query_count_is_fixed_whatever_the_number_of_releases(count, django_assert_num_queries):
     add_releases(count)
 
-    # The taxonomy's labels, the totals, the keys of scheduled releases, the top records' labels.
+    # The taxonomy's labels, releases come due, the totals, the top records' labels.
     with django_assert_num_queries(4):
         facet_counts(ReleaseFilterSet(QueryDict(""), queryset=PressRelease.objects.public()))
     # One facet chosen: one read of the result's keys for the nine others; the chosen one's own

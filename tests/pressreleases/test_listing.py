@@ -500,7 +500,7 @@ def test_the_query_count_is_the_same_for_few_and_many_releases(
     assert len(titles(response)) == 20
 
 
-# The vocabularies, the facets (the totals, the keys of scheduled releases, the top records'
+# The vocabularies, the facets (releases come due, the totals, the top records'
 # labels), one page of releases (its ids, then its rows) and their sources.
 BUDGET = 1 + 3 + 2 + 1
 

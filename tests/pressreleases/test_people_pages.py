@@ -405,7 +405,7 @@ def test_speaker_index_query_budget_is_fixed(client, settings, speakers):
     for _ in range(speakers):
         QuoteFactory()
 
-    # Public totals less scheduled keys, the count, one page.
+    # Releases come due, the public totals, the count, one page.
     assert count_queries(client, settings, "/speakers/") == 4
 
 
@@ -599,7 +599,7 @@ def test_organisation_index_query_budget_is_fixed(client, settings, organisation
     for _ in range(organisations):
         QuoteFactory(speaker=None, organisation=OrganisationFactory())
 
-    # Public totals less scheduled keys, the count, one page.
+    # Releases come due, the public totals, the count, one page.
     assert count_queries(client, settings, "/organisations/") == 4
 
 

@@ -388,10 +388,10 @@ def many_quotes(count: int) -> None:
 def test_quotes_page_query_budget_is_fixed(client, settings, count):
     many_quotes(count)
 
-    # The options: the public totals of speakers, organisations and numbers of quotes less the
-    # scheduled keys, the speakers and organisations with releases, the fields of work, the
-    # first and last publication and the years between with a quote. Then one page of quotes:
-    # the totals give their number.
+    # The options: releases come due, the public totals of speakers, organisations and numbers
+    # of quotes, the speakers and organisations with releases, the fields of work, the first
+    # and last publication and the years between with a quote. Then one page of quotes: the
+    # totals give their number.
     assert count_queries(client, settings, "/quotes/") == 9
     # Filtered, the quotes are counted.
     filters = "speaker=prolific&organisation=busy-office&field=education&year=2020"
