@@ -207,6 +207,11 @@ def quote_total(counts: Counter[int]) -> int:
     return sum(quotes * releases for quotes, releases in counts.items())
 
 
+def newest_first(years: Counter[int]) -> list[int]:
+    """The years that counts of a year facet give at least one release, newest first."""
+    return sorted(with_releases(years), reverse=True)
+
+
 def with_releases(counts: Counter[int]) -> list[int]:
     """The values of one facet's counts that count at least one release, in order."""
     return sorted(value for value, releases in counts.items() if releases > 0)
@@ -290,6 +295,8 @@ def current_keys(
         for pk, facet, value in linked_values(sorted(keyed), using):
             for each in ancestors.get(value, [value]) if facet == Facet.STRUCTURE else [value]:
                 keyed[pk].keys.add((facet, each))
+            if facet == Facet.QUOTES:
+                keyed[pk].keys.add((Facet.QUOTE_YEAR, publication_year(keyed[pk].publish_at)))
     return keyed
 
 

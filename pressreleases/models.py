@@ -605,9 +605,11 @@ class Facet(models.IntegerChoices):
     TAG = 8, "tag"
     LANGUAGE = 9, "language"
     YEAR = 10, "year"
-    # Not offered as a facet: a release with quotes has the key (QUOTES, its number of quotes),
-    # so that the totals give the number of public quotes without counting them.
+    # Not offered as facets: a release with quotes has the keys (QUOTES, its number of quotes)
+    # and (QUOTE_YEAR, its year), so that the totals give the number of public quotes and the
+    # years that have any, without reading the quotes.
     QUOTES = 11, "number of quotes"
+    QUOTE_YEAR = 12, "year with quotes"
 
 
 class FacetKeys(models.Model):
@@ -615,7 +617,8 @@ class FacetKeys(models.Model):
     listing's facet panel. Its content type, language and year, each linked term, each speaker
     and organisation quoted, each tag; a structure key stands for the release's sources and
     everything above them, so a structure counts the releases of its whole subtree once each.
-    And its number of quotes, when it has any (`Facet.QUOTES`).
+    And its number of quotes and its year once more, when it has quotes (`Facet.QUOTES`,
+    `Facet.QUOTE_YEAR`).
 
     One row per release, the keys packed (`facet_index.pack`): counting a result of 19,000
     releases reads 19,000 rows, not the 290,000 of a row per key, and tallies them in Python

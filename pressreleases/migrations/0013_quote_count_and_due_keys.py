@@ -40,6 +40,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='facettotal',
             name='facet',
-            field=models.PositiveSmallIntegerField(choices=[(1, 'content type'), (2, 'field of work'), (3, 'country'), (4, 'structure'), (5, 'meeting series'), (6, 'speaker'), (7, 'organisation'), (8, 'tag'), (9, 'language'), (10, 'year'), (11, 'number of quotes')]),
+            field=models.PositiveSmallIntegerField(choices=[(1, 'content type'), (2, 'field of work'), (3, 'country'), (4, 'structure'), (5, 'meeting series'), (6, 'speaker'), (7, 'organisation'), (8, 'tag'), (9, 'language'), (10, 'year'), (11, 'number of quotes'), (12, 'year with quotes')]),
         ),
     ]

@@ -116,6 +116,7 @@ def test_a_published_release_is_keyed_by_every_value_it_is_counted_under(release
         (Facet.ORGANISATION, Organisation.objects.get(slug="ministry").pk),
         (Facet.TAG, Tag.objects.get(name="schools").pk),
         (Facet.QUOTES, 1),  # its number of quotes
+        (Facet.QUOTE_YEAR, 2022),  # and its year, as it has quotes
     }
     assert_as_rebuilt()
 
@@ -342,11 +343,11 @@ def test_rebuild_command_rebuilds_the_facet_keys_too(release):
 
     call_command("rebuild_search_index", "--dry-run", stdout=out)
     assert FacetKeys.objects.count() == 0
-    assert "Would write 12 facet keys" in out.getvalue()
+    assert "Would write 13 facet keys" in out.getvalue()
 
     call_command("rebuild_search_index", stdout=out)
-    assert len(keys(release)) == 12
-    assert "Wrote 12 facet keys" in out.getvalue()
+    assert len(keys(release)) == 13
+    assert "Wrote 13 facet keys" in out.getvalue()
     assert_as_rebuilt()
 
 
@@ -364,7 +365,7 @@ def test_refreshing_several_releases_at_once_rewrites_each_ones_keys(release):
     refresh_facet_keys([release.pk, other.pk, release.pk])
 
     assert stored() == expected
-    assert len(keys(release)) == 12
+    assert len(keys(release)) == 13
     assert len(keys(other)) == 4
 
 

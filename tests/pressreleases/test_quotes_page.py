@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import QueryDict
 
 from pressreleases.models import Quote
-from pressreleases.quote_filters import PlainSelect, QuoteFilterSet, quoted_years
+from pressreleases.quote_filters import PlainSelect, QuoteFilterSet
 from taxonomy.models import FieldOfWork
 from tests.factories import (
     AppointmentFactory,
@@ -190,13 +190,13 @@ def test_the_filters_offer_what_the_public_quotes_have(client):
     assert options(html, "year") == ["Any year", "2021", "2018"]
 
 
-def test_quoted_years_are_those_of_the_quotes_given_newest_first():
-    public = Quote.objects.public()
+def test_a_year_is_offered_while_it_has_a_public_quote(client):
+    Quote.objects.filter(text__in=[BORDERS, TRAINING]).delete()
 
-    assert quoted_years(public) == [2021, 2018]
-    assert quoted_years(public.filter(text=TRAINING)) == [2018]
-    assert quoted_years(public.filter(text="No such words.")) == []
-    assert quoted_years(public.none()) == []
+    html = client.get("/quotes/").content.decode()
+
+    assert options(html, "year") == ["Any year", "2021"]
+    assert client.get("/quotes/?year=2018").status_code == 400
 
 
 def test_every_form_control_is_labelled(client):
@@ -388,16 +388,15 @@ def many_quotes(count: int) -> None:
 def test_quotes_page_query_budget_is_fixed(client, settings, count):
     many_quotes(count)
 
-    # The options: releases come due, the public totals of speakers, organisations and numbers
-    # of quotes, the speakers and organisations with releases, the fields of work, the first
-    # and last publication and the years between with a quote. Then one page of quotes: the
-    # totals give their number.
-    assert count_queries(client, settings, "/quotes/") == 9
+    # The options: releases come due, the public totals of speakers, organisations, numbers of
+    # quotes and years with quotes, the speakers and organisations with releases, the fields
+    # of work. Then one page of quotes: the totals give their number.
+    assert count_queries(client, settings, "/quotes/") == 6
     # Filtered, the quotes are counted.
     filters = "speaker=prolific&organisation=busy-office&field=education&year=2020"
-    assert count_queries(client, settings, f"/quotes/?{filters}") == 10
+    assert count_queries(client, settings, f"/quotes/?{filters}") == 7
     # A search adds one for the page's highlighted snippets.
-    assert count_queries(client, settings, "/quotes/?q=schools") == 11
+    assert count_queries(client, settings, "/quotes/?q=schools") == 8
 
 
 def test_the_quotes_page_answers_conditional_requests_with_304(client):

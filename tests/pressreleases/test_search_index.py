@@ -77,7 +77,7 @@ def test_rebuild_command_indexes_everything_but_withdrawn_releases():
         "100% 1/1 searchable releases",
         "100% 1/1 faceted releases",
         "Indexed 1 release and their quotes.",
-        "Wrote 5 facet keys.",  # its type, language, year, speaker and number of quotes
+        "Wrote 6 facet keys.",  # its type, language, year, speaker, number of quotes, year again
     ]
     assert titles("glacier") == ["Glacier survey"]
     assert [q.text for q in search_quotes(Quote.objects.all(), "ice")] == ["Ice melts."]
