@@ -247,6 +247,16 @@ def test_stop_words_are_the_ones_postgresql_never_indexes():
             assert cursor.fetchone() == (0,)
 
 
+@pytest.mark.usefixtures("postgresql")
+def test_postgresql_keeps_each_vector_in_its_row_for_ranking():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = %s::regclass AND attname = %s",
+            [RELEASES.table, "vector"],
+        )
+        assert cursor.fetchone() == ("m",)  # MAIN: compressed if need be, never moved out
+
+
 RUSSIAN_WORDS = """
     выборы выборах выборов избирателей избирательных голосования проголосовавших наблюдатели
     наблюдателями миссия миссии миссией сотрудничества безопасности журналистов свободы правами
