@@ -173,7 +173,8 @@ def public_value_counts(
     using: str = DEFAULT_DB_ALIAS, facets: Iterable[int] | None = None
 ) -> ValueCounts:
     """The counts of `facets` (every facet by default) over the public releases: the totals,
-    once any release whose time has come is counted. Two queries."""
+    once any release whose time has come is counted. Two queries (and, once, the writes of
+    counting a release come due)."""
     count_due_keys(using)
     totals = FacetTotal.objects.using(using).filter(releases__gt=0)
     if facets is not None:
