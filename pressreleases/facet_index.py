@@ -12,10 +12,11 @@ difference; the search index's `index_releases` calls it, since the same changes
 its links, quotes and tags, a speaker's role, the structure tree) touch both.
 
 A release scheduled for later has its keys written but not counted (`FacetKeys.counted`).
-Its time comes without any write to it, so the first reader of the totals after that counts
-it (`count_due_keys`): one indexed query finds nothing due on every other read. Subtracting
-the keys of every scheduled release on each read instead cost a quarter of the unfiltered
-listing's time.
+Its time comes without any write to it: readers add the keys of the releases come due but not
+yet counted (found through a partial index, usually none) to the totals, and the next write
+counts them for good (`count_due_keys`). Readers never write, so a page never waits for a
+writer's locks. Subtracting the keys of every scheduled release on each read instead cost a
+quarter of the unfiltered listing's time.
 """
 
 import datetime
@@ -108,6 +109,7 @@ def refresh_facet_keys(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> Non
     ancestors = structure_ancestors(using)
     now = timezone.now()
     with transaction.atomic(using=using):
+        count_due_keys(using, now)
         for batch in itertools.batched(ids, BATCH_SIZE):
             keyed = current_keys(batch, ancestors, using, lock=True)
             change = due_keys(keyed, now)
@@ -173,31 +175,43 @@ def public_value_counts(
     using: str = DEFAULT_DB_ALIAS, facets: Iterable[int] | None = None
 ) -> ValueCounts:
     """The counts of `facets` (every facet by default) over the public releases: the totals,
-    once any release whose time has come is counted. Two queries (and, once, the writes of
-    counting a release come due)."""
-    count_due_keys(using)
-    totals = FacetTotal.objects.using(using).filter(releases__gt=0)
-    if facets is not None:
-        totals = totals.filter(facet__in=sorted(facets))
+    and the keys of the releases come due since they were written. One query: a single
+    statement reads both from one snapshot, where a writer counting those keys between two
+    reads would have had them counted twice or not at all."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    wanted = sorted(facets) if facets is not None else []
+    only = f" AND {quote('facet')} IN ({', '.join(['%s'] * len(wanted))})" if wanted else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('facet')}, {quote('value')}, {quote('releases')}, NULL "
+            f"FROM {quote(FacetTotal._meta.db_table)} WHERE {quote('releases')} > 0{only} "
+            f"UNION ALL SELECT 0, 0, 0, {quote('keys')} FROM {quote(FacetKeys._meta.db_table)} "
+            f"WHERE {quote('counted')} = %s AND {quote('publish_at')} <= %s",
+            [*wanted, False, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        rows = cursor.fetchall()
     counts: ValueCounts = defaultdict(Counter)
-    for facet, value, releases in totals.values_list("facet", "value", "releases"):
-        counts[facet][value] = releases
+    due = []
+    for facet, value, releases, packed in rows:
+        if packed is None:
+            counts[facet][value] = releases
+        else:
+            due.append(packed)
+    for facet, values in by_facet(tally(due), facets).items():
+        counts[facet].update(values)
     return counts
 
 
-def count_due_keys(using: str = DEFAULT_DB_ALIAS) -> int:
-    """Add to the totals the keys of the releases whose publication time has passed since
-    their keys were written, and mark them counted. One query when none has (the partial
-    index holds only uncounted rows); otherwise a short transaction, in which a concurrent
-    reader waits and then finds them counted. Returns how many releases were counted."""
-    now = timezone.now()
+def count_due_keys(using: str, now: datetime.datetime) -> int:
+    """Add to the totals the keys of the releases come due by `now` since their keys were
+    written, and mark them counted: for writers, inside their transaction. Returns how many
+    releases were counted."""
     due = FacetKeys.objects.using(using).filter(counted=False, publish_at__lte=now)
-    if not due.exists():
-        return 0
-    with transaction.atomic(using=using):
-        rows = list(due.select_for_update().values_list("release_id", "keys"))
-        ids = [release_id for release_id, _ in rows]
-        FacetKeys.objects.using(using).filter(one_of("release_id", ids, using)).update(counted=True)
+    rows = list(due.select_for_update().values_list("release_id", "keys"))
+    if rows:
+        counted = one_of("release_id", [release_id for release_id, _ in rows], using)
+        FacetKeys.objects.using(using).filter(counted).update(counted=True)
         add_to_totals(tally(keys for _, keys in rows), using)
     return len(rows)
 

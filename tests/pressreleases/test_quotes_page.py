@@ -388,15 +388,15 @@ def many_quotes(count: int) -> None:
 def test_quotes_page_query_budget_is_fixed(client, settings, count):
     many_quotes(count)
 
-    # The options: releases come due, the public totals of speakers, organisations, numbers of
-    # quotes and years with quotes, the speakers and organisations with releases, the fields
-    # of work. Then one page of quotes: the totals give their number.
-    assert count_queries(client, settings, "/quotes/") == 6
+    # The options: the public totals of speakers, organisations, numbers of quotes and years
+    # with quotes, the speakers and organisations with releases, the fields of work. Then one
+    # page of quotes: the totals give their number.
+    assert count_queries(client, settings, "/quotes/") == 5
     # Filtered, the quotes are counted.
     filters = "speaker=prolific&organisation=busy-office&field=education&year=2020"
-    assert count_queries(client, settings, f"/quotes/?{filters}") == 7
+    assert count_queries(client, settings, f"/quotes/?{filters}") == 6
     # A search adds one for the page's highlighted snippets.
-    assert count_queries(client, settings, "/quotes/?q=schools") == 8
+    assert count_queries(client, settings, "/quotes/?q=schools") == 7
 
 
 def test_the_quotes_page_answers_conditional_requests_with_304(client):
