@@ -4,7 +4,7 @@ The listing's facet panel counts, for every facet, the releases matching the oth
 Counted from the link, quote and tag tables, the unfiltered panel read every visible release's
 links in eleven grouped queries (1.5 s at 100,000 releases). Here each published release's
 facet values are packed in one row, and the totals over the public releases are kept beside
-them, so the unfiltered panel is two small reads and a filtered one a single read of the
+them, so the unfiltered panel is one small read and a filtered one a single read of the
 result's rows, tallied in Python.
 
 `refresh_facet_keys(ids)` rewrites the keys of some releases and moves the totals by the
@@ -222,7 +222,7 @@ def quote_total(counts: Counter[int]) -> int:
     return sum(quotes * releases for quotes, releases in counts.items())
 
 
-def newest_first(years: Counter[int]) -> list[int]:
+def years_newest_first(years: Counter[int]) -> list[int]:
     """The years that counts of a year facet give at least one release, newest first."""
     return sorted(with_releases(years), reverse=True)
 

@@ -6,7 +6,7 @@ releases choosing them too would add. A structure counts the releases of everyth
 as choosing it does.
 
 Counts come from the releases' facet keys (`facet_index`): with nothing chosen, from the
-totals kept on write (two queries); otherwise one read of the keys of the result for the
+totals kept on write (one query); otherwise one read of the keys of the result for the
 facets not chosen, tallied in Python, and one query per chosen facet over its own set (every
 other filter). That one is grouped in the facet's link table or column where it has one, else
 tallied from the keys (`one_facet_counts`). A chosen facet whose own set is every public

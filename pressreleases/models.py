@@ -625,8 +625,9 @@ class FacetKeys(models.Model):
     three times faster on SQLite (twice on PostgreSQL) than a GROUP BY over the keys' rows.
 
     Kept current on every write by `pressreleases.facet_index` (with the search index, which
-    the same changes touch). Only published releases have keys; a scheduled release's keys
-    are counted in the totals from the first read after its time comes.
+    the same changes touch). Only published releases have keys. A scheduled release's keys
+    are left out of the totals (`counted` false): from its time readers add them, and the next
+    write counts them.
     """
 
     # A plain column, not a foreign key: a deleted release's keys are taken away (and its
@@ -650,8 +651,8 @@ class FacetKeys(models.Model):
 
 
 class FacetTotal(models.Model):
-    """How many published releases have a facet key: the facet panel of the unfiltered
-    listing, read without counting anything."""
+    """How many counted releases (`FacetKeys.counted`) have a facet key: the facet panel of
+    the unfiltered listing, read without counting anything."""
 
     pk = models.CompositePrimaryKey("facet", "value")
     facet = models.PositiveSmallIntegerField(choices=Facet.choices)

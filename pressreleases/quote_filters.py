@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from taxonomy.models import FieldOfWork
 
-from .facet_index import newest_first, public_value_counts, quote_total, with_releases
+from .facet_index import public_value_counts, quote_total, with_releases, years_newest_first
 from .filters import MAX_QUERY_LENGTH, MAX_VALUE_LENGTH, site_midnight
 from .idlists import one_of
 from .models import Facet, Organisation, Person, PressRelease, Quote
@@ -200,7 +200,7 @@ class QuoteFilterSet(django_filters.FilterSet):
             ],
             "year": [
                 Option(str(year), str(year), year)
-                for year in newest_first(quoted[Facet.QUOTE_YEAR])
+                for year in years_newest_first(quoted[Facet.QUOTE_YEAR])
             ],
         }
 

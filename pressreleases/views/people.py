@@ -94,8 +94,8 @@ class IndexView(ListView):
     quoting it: the count the release listing's facet of the same name shows. `page=` other
     than a page number that exists is 404.
 
-    Who is listed and their counts come from the facet totals (`facet_index`) in two small
-    reads: counting each record's public quotes read every quote of the most quoted, tens of
+    Who is listed and their counts come from the facet totals (`facet_index`) in one small
+    read: counting each record's public quotes read every quote of the most quoted, tens of
     thousands for a large organisation (0.7 s a page at 100,000 releases)."""
 
     paginate_by = INDEX_PER_PAGE
