@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 from django.db import transaction
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
 from pressreleases.models import PressRelease
@@ -131,6 +131,21 @@ def test_structure_page_lists_its_children(client):
 
     for unit in Structure.objects.get(slug="secretariat").children.all():
         assert unit.get_absolute_url() in html
+
+
+def test_term_addresses_follow_the_script_prefix_and_the_urlconf(settings):
+    # Term addresses are remembered once reversed: they must still change with either.
+    country, field = Country.objects.get(slug="albania"), FieldOfWork.objects.first()
+    assert country.get_absolute_url() == "/countries/albania/"
+    set_script_prefix("/newsroom/")
+    try:
+        assert country.get_absolute_url() == "/newsroom/countries/albania/"
+    finally:
+        set_script_prefix("/")
+    assert country.get_absolute_url() == "/countries/albania/"
+    settings.ROOT_URLCONF = "tests.taxonomy.moved_urls"
+    assert country.get_absolute_url() == "/taxonomy/countries/albania/"
+    assert field.get_absolute_url() == f"/taxonomy/fields-of-work/{field.slug}/"
 
 
 def test_chairpersonship_string_is_its_label():
