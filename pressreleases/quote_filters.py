@@ -20,6 +20,7 @@ the facet totals) stand for.
 
 import datetime
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import django_filters
@@ -28,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms.utils import flatatt
 from django.http import QueryDict
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from taxonomy.models import FieldOfWork
@@ -50,25 +51,23 @@ class Option:
 class PlainSelect(forms.Select):
     """A <select> whose options are written in Python. Django renders each option through
     templates, about 0.1 ms apiece: 70 ms for the quotes page's several hundred speakers and
-    organisations, more than the page's queries."""
+    organisations, more than the page's queries. Each option is escaped as plain text (its
+    value and label are never markup); passing each through `format_html` still took 16 ms."""
 
     def render(
         self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None
     ) -> SafeString:
         chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, mark_safe(" selected") if str(option) in chosen else "", label)
-                for option, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(str(option))}"'
+            f"{' selected' if str(option) in chosen else ''}>{escape(str(label))}</option>"
+            for option, label in self.choices
         )
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
-            options,
+            mark_safe(options),
         )
 
 
