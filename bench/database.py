@@ -244,7 +244,7 @@ def prepare(
         database.analyze()
         return BuildReport(reused=True)
 
-    say(f"Building {database.name}: {count:,} releases (about 2 minutes per 100,000)")
+    say(f"Building {database.name}: {count:,} releases (1 to 6 minutes per 100,000)")
     database.reset()
     report = BuildReport(reused=False)
     report.seconds = run_commands(
