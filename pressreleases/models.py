@@ -168,7 +168,26 @@ def public_condition(prefix: str = "") -> models.Q:
     )
 
 
-class PressReleaseQuerySet(models.QuerySet):
+class IdsFirstQuerySet(models.QuerySet):
+    """Pages of an ordered queryset read ids first."""
+
+    def rows_by_ids(self, start: int, stop: int, rows: models.QuerySet) -> list:
+        """Rows `start` to `stop` of this queryset in its order, read ids first: the ordering
+        sorts narrow rows, then `rows` (the records as the caller wants them, e.g. with what
+        they show joined or deferred, without this queryset's filters, which the ids already
+        meet) fetches just those. Once SQLite has statistics it answers "the newest releases
+        in a field" by sorting every release of the field, and sorting whole rows read each
+        one's body to reach `publish_at`, which comes after it; a speaker's quotes were sorted
+        with their releases, speakers and organisations joined."""
+        return rows.in_order_of(list(self.values_list("pk", flat=True)[start:stop]))
+
+    def in_order_of(self, ids: list[int]) -> list:
+        """The records of `ids` among these, in the order of `ids`."""
+        position = {pk: n for n, pk in enumerate(ids)}
+        return sorted(self.filter(pk__in=ids), key=lambda record: position[record.pk])
+
+
+class PressReleaseQuerySet(IdsFirstQuerySet):
     def readable(self) -> "PressReleaseQuerySet":
         """Releases whose own page can be opened: public ones and withdrawn ones (which show
         a withdrawal notice instead of vanishing)."""
@@ -180,22 +199,6 @@ class PressReleaseQuerySet(models.QuerySet):
     def public(self) -> "PressReleaseQuerySet":
         """What the public sees in listings, feeds, search, counts and sitemaps."""
         return self.filter(public_condition())
-
-    def rows_by_ids(
-        self, start: int, stop: int, rows: "PressReleaseQuerySet"
-    ) -> list["PressRelease"]:
-        """Rows `start` to `stop` of this queryset in its order, read ids first: the ordering
-        runs on an index covering (id, status, publish_at), then `rows` (the releases as the
-        caller wants them, e.g. `PressRelease.objects.defer("body")`, without this queryset's
-        filters, which the ids already meet) fetches just those. Once SQLite has statistics it
-        answers "the newest releases in a field" by sorting every release of the field, and
-        sorting whole rows read each one's body to reach `publish_at`, which comes after it."""
-        return rows.in_order_of(list(self.values_list("pk", flat=True)[start:stop]))
-
-    def in_order_of(self, ids: list[int]) -> list["PressRelease"]:
-        """The releases of `ids` among these, in the order of `ids`."""
-        position = {pk: n for n, pk in enumerate(ids)}
-        return sorted(self.filter(pk__in=ids), key=lambda release: position[release.pk])
 
     def scheduled(self) -> "PressReleaseQuerySet":
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=timezone.now())
@@ -349,7 +352,7 @@ class PressRelease(models.Model):
             # which took most of the admin change list's query time at 100,000 releases.
             models.Index(fields=["-publish_at", "-id"], name="pr_newest_first"),
             # Visibility and order by id, for ordering a set of ids from the index alone
-            # (PressReleaseQuerySet.rows_by_ids).
+            # (IdsFirstQuerySet.rows_by_ids).
             models.Index(fields=["id", "status", "publish_at"], name="pr_id_visibility"),
         ]
         constraints = [
@@ -449,7 +452,7 @@ class PressReleaseSlug(models.Model):
         return self.slug
 
 
-class QuoteQuerySet(models.QuerySet):
+class QuoteQuerySet(IdsFirstQuerySet):
     def public(self) -> "QuoteQuerySet":
         """Quotes of public releases: the only quotes readers ever see."""
         return self.filter(public_condition("release__"))

@@ -45,18 +45,21 @@ class CountedPaginator(Paginator):
 
 
 class ReadByIds:
-    """An ordered queryset as a paginator slices it, each slice read ids first
-    (`PressReleaseQuerySet.rows_by_ids`), its rows fetched by `rows`."""
+    """An ordered queryset of releases or quotes as a paginator slices it, each slice read ids
+    first (`IdsFirstQuerySet.rows_by_ids`), its rows fetched by `rows`."""
 
-    def __init__(self, releases: QuerySet, rows: QuerySet) -> None:
-        self.releases, self.rows = releases, rows
+    def __init__(self, records: QuerySet, rows: QuerySet) -> None:
+        self.records, self.rows = records, rows
 
     @property
     def ordered(self) -> bool:  # the paginator warns about unordered lists
-        return self.releases.ordered
+        return self.records.ordered
 
-    def __getitem__(self, page: slice) -> list[PressRelease]:
-        return self.releases.rows_by_ids(page.start, page.stop, self.rows)
+    def count(self) -> int:
+        return self.records.count()
+
+    def __getitem__(self, page: slice) -> list:
+        return self.records.rows_by_ids(page.start, page.stop, self.rows)
 
 
 class SearchResults:

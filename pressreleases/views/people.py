@@ -31,7 +31,7 @@ from ..facet_index import public_value_counts, with_releases
 from ..idlists import one_of
 from ..models import Appointment, Facet, Organisation, Person, Quote
 from ..quote_filters import QuoteFilterSet, has_quotes_for, quoted_by, quoted_for
-from .listing import CountedPaginator, page_or_404
+from .listing import CountedPaginator, ReadByIds, page_or_404
 
 QUOTES_PER_PAGE = 20
 INDEX_PER_PAGE = 50
@@ -42,6 +42,13 @@ def for_display(quotes: QuerySet) -> QuerySet:
     return quotes.select_related(
         "release", "speaker", "appointment__organisation", "organisation", "structure"
     ).defer("release__body", "release__lead")
+
+
+def quote_cards(quotes: QuerySet) -> ReadByIds:
+    """Pages of `quotes` (ordered) as cards show them, read ids first: sorting a speaker's
+    1,700 quotes with their releases, speakers and organisations joined took longer than the
+    rest of the page."""
+    return ReadByIds(quotes, for_display(Quote.objects.all()))
 
 
 def newest_first(quotes: QuerySet) -> QuerySet:
@@ -65,7 +72,7 @@ def started_appointments() -> QuerySet:
 
 
 def paginated(
-    request: HttpRequest, items: QuerySet, per_page: int, count: int | None = None
+    request: HttpRequest, items: QuerySet | ReadByIds, per_page: int, count: int | None = None
 ) -> dict:
     """`page_obj` (the page `?page=` asks for; 404 for anything but a page number that
     exists) and `page_range`, for templates/pressreleases/includes/pagination.html. `count`,
@@ -146,10 +153,10 @@ class PersonDetailView(DetailView):
                 )
             )
         )
-        quotes = for_display(newest_first(quoted_by(Quote.objects.public(), person)))
+        quotes = newest_first(quoted_by(Quote.objects.public(), person))
         return super().get_context_data(
             appointments=appointments,
-            **paginated(self.request, quotes, QUOTES_PER_PAGE),
+            **paginated(self.request, quote_cards(quotes), QUOTES_PER_PAGE),
             **follow_links("speaker", person.slug, person.full_name),
             **kwargs,
         )
@@ -179,10 +186,10 @@ class OrganisationDetailView(DetailView):
             .select_related("person")
             .order_by("person__full_name", "person_id", F("start_date").desc(nulls_last=True))
         )
-        quotes = for_display(newest_first(quoted_for(Quote.objects.public(), organisation)))
+        quotes = newest_first(quoted_for(Quote.objects.public(), organisation))
         return super().get_context_data(
             appointments=appointments,
-            **paginated(self.request, quotes, QUOTES_PER_PAGE),
+            **paginated(self.request, quote_cards(quotes), QUOTES_PER_PAGE),
             **follow_links("organisation", organisation.slug, organisation.name),
             **kwargs,
         )

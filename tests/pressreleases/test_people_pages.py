@@ -347,8 +347,9 @@ def test_a_page_number_that_does_not_exist_is_404(client, monkeypatch, number):
 def test_speaker_page_query_budget_is_fixed(client, settings, quotes):
     quoted_many_times(quotes)
 
-    # The person, their appointments, the number of quotes, one page of quotes.
-    assert count_queries(client, settings, "/speakers/prolific/") == 4
+    # The person, their appointments, the number of quotes, one page of quotes (its ids in
+    # order, then its rows).
+    assert count_queries(client, settings, "/speakers/prolific/") == 5
 
 
 # ---- Speaker index -------------------------------------------------------------------------
@@ -533,8 +534,9 @@ def test_organisation_page_query_budget_is_fixed(client, settings, quotes):
     person = quoted_many_times(quotes)
     slug = person.appointments.get().organisation.slug
 
-    # The organisation, its people, the number of quotes, one page of quotes.
-    assert count_queries(client, settings, f"/organisations/{slug}/") == 4
+    # The organisation, its people, the number of quotes, one page of quotes (its ids in
+    # order, then its rows).
+    assert count_queries(client, settings, f"/organisations/{slug}/") == 5
 
 
 # ---- Organisation index --------------------------------------------------------------------

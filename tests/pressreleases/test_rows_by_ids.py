@@ -1,4 +1,4 @@
-"""`PressReleaseQuerySet.rows_by_ids`: a slice of an ordered queryset, read ids first."""
+"""`IdsFirstQuerySet.rows_by_ids`: a slice of an ordered queryset, read ids first."""
 
 import pytest
 
