@@ -21,6 +21,7 @@ from pressreleases.search import (
     search_releases,
 )
 from pressreleases.search.indexes import QUOTES, RELEASES, Document, backend_for
+from pressreleases.search.indexing import _documents
 from pressreleases.search.text import ENGLISH_STOP_WORDS, RUSSIAN_STOP_WORDS, russian_stem
 from taxonomy.models import Structure
 from tests.factories import PersonFactory, PressReleaseFactory, QuoteFactory
@@ -64,6 +65,55 @@ def test_releases_written_in_bulk_are_not_found_until_indexed():
     ids = list(PressRelease.objects.values_list("pk", flat=True))
     assert index_releases(ids) == 1
     assert titles("glacier") == ["Glacier survey"]
+
+
+def test_documents_hold_the_texts_quotes_speakers_sources_and_tags_of_indexed_releases(taxonomy):
+    media = Structure.objects.get(slug="representative-on-freedom-of-the-media")
+    skopje = Structure.objects.get(slug="mission-to-skopje")
+    speaker = PersonFactory(full_name="Ana Petrova")
+    release = PressReleaseFactory(
+        title="Media <law>",
+        lead="A lead.",
+        body="<p>First &amp; second.</p><p>Third</p>",
+        language=PressRelease.Language.RUSSIAN,
+        sources=[skopje, media],
+    )
+    release.tags.add("media", "Balkans")
+    second = QuoteFactory(release=release, speaker=speaker, text="Second words.", order=2)
+    first = QuoteFactory(release=release, speaker=speaker, text="First words.", order=1)
+    unattributed = QuoteFactory(
+        release=release, speaker=None, structure=skopje, text="Body words.", order=3
+    )
+    withdrawn = PressReleaseFactory(status=WITHDRAWN, withdrawal_reason="Gone.")
+    withdrawn.tags.add("media")
+    gone = QuoteFactory(release=withdrawn, speaker=speaker)
+
+    releases, quotes, quote_keys = _documents([withdrawn.pk, release.pk], "default")
+
+    assert releases == [
+        Document(
+            release.pk,
+            "ru",
+            {
+                "title": "Media <law>",
+                "lead": "A lead.",
+                "body": "First & second. Third",
+                "quotes": "First words.\nSecond words.\nBody words.",
+                "speakers": "Ana Petrova",
+                "tags": "Balkans\nmedia",
+                "sources": "Mission to Skopje\nOSCE Mission to Skopje\n"
+                "Representative on Freedom of the Media\n"
+                "OSCE Representative on Freedom of the Media\nRFoM\nOSCE RFoM",
+            },
+        )
+    ]
+    assert quotes == [
+        Document(first.pk, "ru", {"quote": "First words.", "speaker": "Ana Petrova"}),
+        Document(second.pk, "ru", {"quote": "Second words.", "speaker": "Ana Petrova"}),
+        Document(unattributed.pk, "ru", {"quote": "Body words.", "speaker": ""}),
+    ]
+    # The withdrawn release's quote is listed so that its index row goes.
+    assert quote_keys == [first.pk, second.pk, unattributed.pk, gone.pk]
 
 
 def test_rebuild_command_indexes_everything_but_withdrawn_releases():
