@@ -6,7 +6,7 @@ import pytest
 
 from pressreleases.importing.organisations import load_file
 from pressreleases.importing.resolving import Resolver, edit_distance
-from pressreleases.models import Appointment, Organisation, Person
+from pressreleases.models import Appointment, Organisation, Person, fold
 from taxonomy.models import FieldOfWork
 from tests.factories import AppointmentFactory, PersonFactory
 
@@ -17,6 +17,22 @@ DAY = datetime.date(2019, 3, 14)
 def resolver(taxonomy) -> Resolver:
     load_file()
     return Resolver()
+
+
+@pytest.mark.parametrize(
+    ("name", "folded"),
+    [
+        ("Nermin Mektić", "nermin mektic"),
+        ("NERMIN  MEKTIC", "nermin mektic"),
+        ("Dr. A.Smith", "dr a smith"),
+        ("Ｍｅｋｔｉｃ", "mektic"),  # full-width letters
+        ("Straße", "strasse"),
+        ("Ана Петрова", "ана петрова"),
+        ("", ""),
+    ],
+)
+def test_names_fold_to_lower_case_without_accents_dots_or_extra_spaces(name, folded):
+    assert fold(name) == folded
 
 
 LINKED_ROLES = [  # role, organisation slug, structure slug
