@@ -293,7 +293,8 @@ def _sync_links(release: PressRelease, through, target: str, rows: list, *, crea
     wanted = {row.pk for row in rows}
     if current == wanted:
         return False
-    links.filter(**{f"{target}_id__in": current - wanted}).delete()
+    if stale := current - wanted:
+        links.filter(**{f"{target}_id__in": stale}).delete()
     through.objects.bulk_create(
         [through(pressrelease=release, **{f"{target}_id": pk}) for pk in wanted - current]
     )
