@@ -76,8 +76,9 @@ def test_documents_hold_the_texts_quotes_speakers_sources_and_tags_of_indexed_re
         lead="A lead.",
         body="<p>First &amp; second.</p><p>Third</p>",
         language=PressRelease.Language.RUSSIAN,
-        sources=[skopje, media],
     )
+    release.sources.add(skopje)  # one by one: source names follow the order of linking
+    release.sources.add(media)
     release.tags.add("media", "Balkans")
     second = QuoteFactory(release=release, speaker=speaker, text="Second words.", order=2)
     first = QuoteFactory(release=release, speaker=speaker, text="First words.", order=1)
