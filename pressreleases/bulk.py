@@ -1,12 +1,16 @@
 """Writing many rows fast (import_content, seed_demo): COPY on PostgreSQL, plain multi-row
-INSERTs elsewhere."""
+INSERTs elsewhere; and the same statements run many times over (import_pages), prepared."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import NOT_PROVIDED, Model
 
 MAX_PARAMS = 30_000  # per INSERT statement; below SQLite's limit
+PREPARE_AFTER = 5  # runs of one statement
 
 
 def insert_rows(
@@ -82,3 +86,30 @@ def refresh_statistics(using: str = DEFAULT_DB_ALIAS) -> None:
     """
     with connections[using].cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+@contextmanager
+def prepared_statements(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """On PostgreSQL, have the statements the block runs `PREPARE_AFTER` times or more planned
+    once and then run as prepared statements; elsewhere, do nothing.
+
+    An import runs the same thirty statements for every page; the two that read a release's
+    links and texts back took 1.8 ms to plan and 0.7 ms to run. A prepared statement needs its
+    parameters bound on the server rather than written into the SQL, which Django does not do
+    by default, so both are switched on for the block only. Web requests keep planning each
+    query for its own values: served with prepared statements, whose plans are made for any
+    values, the search of 19,000 matches took four times as long.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    driver_connection = connection.connection
+    saved = driver_connection.cursor_factory, driver_connection.prepare_threshold
+    driver_connection.cursor_factory = ServerBindingCursor
+    driver_connection.prepare_threshold = PREPARE_AFTER
+    try:
+        yield
+    finally:
+        driver_connection.cursor_factory, driver_connection.prepare_threshold = saved

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from ..bulk import prepared_statements
 from ..models import PressRelease, Quote, fold
 from ..sanitizing import sanitize_html
 from ..search import batched_indexing, reindex
@@ -91,7 +92,7 @@ def import_files(
     so the report counts exactly what a real run would do, and nothing is written."""
     report = ImportReport(dry_run=dry_run)
     resolver = Resolver()
-    with transaction.atomic() if dry_run else nullcontext():
+    with prepared_statements(), transaction.atomic() if dry_run else nullcontext():
         for done, path in enumerate(paths, 1):
             result = _import_file(path, resolver, publish=publish, source_url=source_url)
             if result.outcome == FAILED:

@@ -1,11 +1,12 @@
-"""insert_rows: rows written as given, model defaults for the rest, the database's refusals."""
+"""insert_rows: rows written as given, model defaults for the rest, the database's refusals;
+prepared_statements: statements run often in the block are prepared on PostgreSQL."""
 
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
-from pressreleases.bulk import insert_rows
+from pressreleases.bulk import PREPARE_AFTER, insert_rows, prepared_statements
 from pressreleases.models import Organisation, PressRelease
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,40 @@ def test_a_row_the_database_refuses_raises_its_error_and_writes_nothing():
         )
 
     assert list(Organisation.objects.values_list("slug", flat=True)) == ["taken"]
+
+
+def prepared_texts() -> list[str]:
+    """The statements this PostgreSQL session has prepared through the driver."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+def run_often(**lookup: str) -> list[list[Organisation]]:
+    return [list(Organisation.objects.filter(**lookup)) for _ in range(PREPARE_AFTER + 1)]
+
+
+def test_statements_run_often_in_the_block_are_prepared_and_not_after_it():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    Organisation.objects.create(name="Plain", slug="plain")
+
+    with prepared_statements():
+        found = run_often(slug="plain")
+    inside = prepared_texts()
+    run_often(name="Plain")  # a statement of its own, run as often after the block
+
+    assert [len(result) for result in found] == [1] * (PREPARE_AFTER + 1)
+    assert len([text for text in inside if '"pressreleases_organisation"' in text]) == 1
+    assert prepared_texts() == inside
+
+
+def test_elsewhere_the_block_only_runs_its_statements():
+    if connection.vendor == "postgresql":
+        pytest.skip("SQLite has no prepared statements to switch on")
+    Organisation.objects.create(name="Plain", slug="plain")
+
+    with prepared_statements():
+        found = run_often(slug="plain")
+
+    assert [len(result) for result in found] == [1] * (PREPARE_AFTER + 1)
