@@ -157,7 +157,7 @@ def excerpt(text: str | None) -> str:
 def write(using: str, index: Index, documents: list[Document], removed: list[int]) -> None:
     """Replace the rows of `removed` and of `documents` by `documents`."""
     table, key = index.table, index.key
-    keys = list({*removed, *(d.key for d in documents)})
+    stale = list(set(removed).difference(d.key for d in documents))
     vector = " || ".join(
         f"setweight(to_tsvector(%(config)s::regconfig, %({name})s), '{weight}')"
         for name, weight in index.columns
@@ -165,9 +165,13 @@ def write(using: str, index: Index, documents: list[Document], removed: list[int
     stored = index.snippet_columns
     stored_columns = ", ".join(f'"{c}"' for c in stored)
     stored_values = ", ".join(f"%(stored_{c})s" for c in stored)
-    insert = (
+    replaced = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in ["config", *stored, "vector"])
+    # Writing over a row in place, rather than deleting every row first, spares a new
+    # release's import a DELETE of nothing for itself and one for its quotes.
+    upsert = (
         f'INSERT INTO "{table}" ("{key}", "config", {stored_columns}, "vector") '
-        f"VALUES (%(key)s, %(config)s::regconfig, {stored_values}, {vector})"
+        f"VALUES (%(key)s, %(config)s::regconfig, {stored_values}, {vector}) "
+        f'ON CONFLICT ("{key}") DO UPDATE SET {replaced}'
     )
     rows = [
         {
@@ -179,10 +183,10 @@ def write(using: str, index: Index, documents: list[Document], removed: list[int
         for d in documents
     ]
     with connections[using].cursor() as cursor:
-        if keys:
-            cursor.execute(f'DELETE FROM "{table}" WHERE "{key}" = ANY(%s)', [keys])
+        if stale:
+            cursor.execute(f'DELETE FROM "{table}" WHERE "{key}" = ANY(%s)', [stale])
         if rows:
-            cursor.executemany(insert, rows)
+            cursor.executemany(upsert, rows)
 
 
 def clear(using: str, index: Index) -> None:
