@@ -108,7 +108,7 @@ def refresh_facet_keys(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> Non
         return
     ancestors = structure_ancestors(using)
     now = timezone.now()
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using, savepoint=False):  # as in `index_releases`
         count_due_keys(using, now)
         for batch in itertools.batched(ids, BATCH_SIZE):
             keyed = current_keys(batch, ancestors, using, lock=True)
