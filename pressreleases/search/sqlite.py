@@ -150,9 +150,12 @@ def snippets(using: str, index: Index, keys: list[int], query: SearchQuery) -> d
     else:
         functions = [f'snippet("{table}", {p}, %s, %s, %s, {SNIPPET_TOKENS})' for p in positions]
         function_params = [START_MARK, STOP_MARK, "…"] * len(positions)
+    # The unary plus keeps SQLite from running the MATCH once per key (a lookup by rowid each
+    # time): a prefix term merges the lists of every word it begins (13 ms for a page of
+    # "border" at 100,000 releases), where one pass over the matches takes 2.6.
     sql = (
         f'SELECT rowid, {", ".join(functions)} FROM "{table}" '
-        f'WHERE "{table}" MATCH %s AND rowid IN ({placeholders})'
+        f'WHERE "{table}" MATCH %s AND +rowid IN ({placeholders})'
     )
     with connections[using].cursor() as cursor:
         cursor.execute(sql, [*function_params, match_expression(query), *keys])
