@@ -3,13 +3,18 @@
 The listing's facet panel counts, for every facet, the releases matching the other filters.
 Counted from the link, quote and tag tables, the unfiltered panel read every visible release's
 links in eleven grouped queries (1.5 s at 100,000 releases). Here each published release's
-facet values are packed in one row, and the totals over the public releases are kept beside
-them, so the unfiltered panel is one small read and a filtered one a single read of the
-result's rows, tallied in Python.
+facet values are packed in one row, and beside them each value's public releases are kept as
+a set and its size (a total): the unfiltered panel is one small read of the totals, and a
+filtered one reads every value's set and intersects them with the filters' in memory.
 
-`refresh_facet_keys(ids)` rewrites the keys of some releases and moves the totals by the
-difference; the search index's `index_releases` calls it, since the same changes (a release,
-its links, quotes and tags, a speaker's role, the structure tree) touch both.
+The sets are Roaring bitmaps (`pyroaring`), about 2 MB for all the panel's values at 100,000
+releases. Reading and tallying the 19,000 key rows of a search took 55-60 ms, and each chosen
+facet cost a grouped query over the releases matching the other filters (10-13 ms on SQLite);
+reading every set and intersecting it takes 5-6.
+
+`refresh_facet_keys(ids)` rewrites the keys of some releases and moves them in and out of the
+sets by the difference; the search index's `index_releases` calls it, since the same changes
+(a release, its links, quotes and tags, a speaker's role, the structure tree) touch both.
 
 A release scheduled for later has its keys written but not counted (`FacetKeys.counted`).
 Its time comes without any write to it: readers add the keys of the releases come due but not
@@ -25,13 +30,19 @@ import itertools
 import sys
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Count, Model, QuerySet
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Model
 from django.utils import timezone
+from psycopg.pq import Format
+from pyroaring import BitMap
 
 from taxonomy.models import Structure
 
@@ -43,7 +54,6 @@ CHOICE_CODES = {
     Facet.TYPE: {value: code for code, value in enumerate(PressRelease.ContentType.values, 1)},
     Facet.LANGUAGE: {value: code for code, value in enumerate(PressRelease.Language.values, 1)},
 }
-CHOICE_COLUMNS = {Facet.TYPE: "content_type", Facet.LANGUAGE: "language"}
 LINKED = {
     Facet.FIELD: "fields_of_work",
     Facet.COUNTRY: "countries",
@@ -56,8 +66,12 @@ BATCH_SIZE = 500
 VALUE_BITS = 48
 VALUE_MASK = (1 << VALUE_BITS) - 1
 
+EMPTY_SET = BitMap().serialize()
+
 type Key = tuple[int, int]  # (facet, value)
 type ValueCounts = dict[int, Counter[int]]  # facet → value → releases
+type ValueSets = dict[int, dict[int, BitMap]]  # facet → value → public releases
+type Moves = dict[Key, list[int]]  # key → releases gaining it, or losing it
 
 
 class Keyed(NamedTuple):
@@ -75,11 +89,20 @@ def pack(keys: Iterable[Key]) -> bytes:
     return codes.tobytes()
 
 
-def tally(packed: Iterable[bytes]) -> Counter[Key]:
-    """How many of the packed key sets hold each key."""
-    codes = array("q", b"".join(packed))
+def codes_of(packed: bytes) -> array:
+    codes = array("q", packed)
     if sys.byteorder == "big":
         codes.byteswap()
+    return codes
+
+
+def unpack(packed: bytes) -> set[Key]:
+    return {(code >> VALUE_BITS, code & VALUE_MASK) for code in codes_of(packed)}
+
+
+def tally(packed: Iterable[bytes]) -> Counter[Key]:
+    """How many of the packed key sets hold each key."""
+    codes = codes_of(b"".join(packed))
     return Counter(
         {(code >> VALUE_BITS, code & VALUE_MASK): n for code, n in Counter(codes).items()}
     )
@@ -102,7 +125,8 @@ def publication_year(moment: datetime.datetime) -> int:
 
 def refresh_facet_keys(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
     """Rewrite the keys of these releases from what they are now (none for a release that is
-    not published or no longer exists) and move the totals by the difference."""
+    not published or no longer exists) and move them in and out of the totals by the
+    difference."""
     ids = sorted(set(ids))
     if not ids:
         return
@@ -112,10 +136,19 @@ def refresh_facet_keys(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> Non
         count_due_keys(using, now)
         for batch in itertools.batched(ids, BATCH_SIZE):
             keyed = current_keys(batch, ancestors, using, lock=True)
-            change = due_keys(keyed, now)
-            change.subtract(tally(remove_keys(batch, using)))
+            counted = remove_keys(batch, using)
+            gained: Moves = defaultdict(list)
+            lost: Moves = defaultdict(list)
+            for pk in batch:
+                release = keyed.get(pk)
+                now_counted = release.keys if release and release.publish_at <= now else set()
+                before = counted.get(pk, set())
+                for key in now_counted - before:
+                    gained[key].append(pk)
+                for key in before - now_counted:
+                    lost[key].append(pk)
             insert_keys(keyed, now, using)
-            add_to_totals(change, using)
+            move_in_totals(gained, lost, using)
 
 
 def rebuild_facet_keys(
@@ -135,7 +168,7 @@ def rebuild_facet_keys(
     )
     ancestors = structure_ancestors(using)
     now = timezone.now()
-    totals: Counter[Key] = Counter()
+    members: dict[Key, BitMap] = defaultdict(BitMap)
     written = done = 0
     with transaction.atomic(using=using):
         if not dry_run:
@@ -143,7 +176,10 @@ def rebuild_facet_keys(
             clear_table(FacetTotal, using)
         for batch in itertools.batched(ids, BATCH_SIZE):
             keyed = current_keys(batch, ancestors, using)
-            totals.update(due_keys(keyed, now))
+            for pk, release in keyed.items():
+                if release.publish_at <= now:
+                    for key in release.keys:
+                        members[key].add(pk)
             written += sum(len(release.keys) for release in keyed.values())
             if not dry_run:
                 insert_keys(keyed, now, using)
@@ -151,16 +187,22 @@ def rebuild_facet_keys(
             if progress:
                 progress(done, len(ids))
         if not dry_run:
-            add_to_totals(totals, using)
+            write_totals(members, using)
     return written
 
 
 def reconcile_facet_keys(using: str = DEFAULT_DB_ALIAS) -> int:
     """Refresh the releases whose keys are missing or left over: published releases without
     keys, keys of releases no longer published (rows written around the signals, a database
-    flush, a database migrated to this schema). Returns how many releases were refreshed."""
+    flush, a database migrated to this schema). With no keys at all, rebuild them in one pass
+    instead. Returns how many releases were refreshed."""
     published = PressRelease.objects.using(using).filter(status=PressRelease.Status.PUBLISHED)
     keyed = FacetKeys.objects.using(using)  # every published release has a row
+    if not keyed.exists():
+        if not published.exists():
+            return 0
+        rebuild_facet_keys(using)
+        return published.count()
     missing = published.exclude(pk__in=keyed.values("release_id")).values_list("pk", flat=True)
     stale = keyed.exclude(release_id__in=published.values("pk")).values_list(
         "release_id", flat=True
@@ -175,44 +217,97 @@ def public_value_counts(
     using: str = DEFAULT_DB_ALIAS, facets: Iterable[int] | None = None
 ) -> ValueCounts:
     """The counts of `facets` (every facet by default) over the public releases: the totals,
-    and the keys of the releases come due since they were written. One query: a single
-    statement reads both from one snapshot, where a writer counting those keys between two
-    reads would have had them counted twice or not at all."""
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    wanted = sorted(facets) if facets is not None else []
-    only = f" AND {quote('facet')} IN ({', '.join(['%s'] * len(wanted))})" if wanted else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {quote('facet')}, {quote('value')}, {quote('releases')}, NULL "
-            f"FROM {quote(FacetTotal._meta.db_table)} WHERE {quote('releases')} > 0{only} "
-            f"UNION ALL SELECT 0, 0, 0, {quote('keys')} FROM {quote(FacetKeys._meta.db_table)} "
-            f"WHERE {quote('counted')} = %s AND {quote('publish_at')} <= %s",
-            [*wanted, False, connection.ops.adapt_datetimefield_value(timezone.now())],
-        )
-        rows = cursor.fetchall()
+    and the keys of the releases come due since they were written."""
     counts: ValueCounts = defaultdict(Counter)
-    due = []
-    for facet, value, releases, packed in rows:
-        if packed is None:
-            counts[facet][value] = releases
-        else:
-            due.append(packed)
-    for facet, values in by_facet(tally(due), facets).items():
+    totals, due = read_public("releases", using, facets)
+    for facet, value, releases in totals:
+        counts[facet][value] = releases
+    for facet, values in by_facet(tally(keys for _, keys in due), facets).items():
         counts[facet].update(values)
     return counts
 
 
+def public_value_sets(
+    using: str = DEFAULT_DB_ALIAS, facets: Iterable[int] | None = None
+) -> ValueSets:
+    """The public releases of each value of `facets` (every facet by default): the sets kept
+    with the totals, and the releases come due since their keys were written."""
+    wanted = None if facets is None else set(facets)
+    sets: ValueSets = defaultdict(dict)
+    totals, due = read_public("members", using, facets)
+    for facet, value, members in totals:
+        sets[facet][value] = BitMap.deserialize(members)
+    for release_id, packed in due:
+        for facet, value in unpack(packed):
+            if wanted is None or facet in wanted:
+                sets[facet].setdefault(value, BitMap()).add(release_id)
+    return sets
+
+
+def read_public(
+    column: str, using: str, facets: Iterable[int] | None
+) -> tuple[list[tuple[int, int, Any]], list[tuple[int, bytes]]]:
+    """(facet, value, `column`) of the totals of `facets` (all by default) that count a
+    release, and (release, packed keys) of the releases come due since their keys were
+    written. One query: a single statement reads both from one snapshot, where a writer
+    counting those releases between two reads would have had them counted twice or not at
+    all."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    wanted = sorted(facets) if facets is not None else []
+    only = f" AND {quote('facet')} IN ({', '.join(['%s'] * len(wanted))})" if wanted else ""
+    with results_in_binary(connection) as cursor:
+        cursor.execute(
+            f"SELECT {quote('facet')}, {quote('value')}, {quote(column)}, NULL "
+            f"FROM {quote(FacetTotal._meta.db_table)} WHERE {quote('releases')} > 0{only} "
+            f"UNION ALL SELECT NULL, {quote('release_id')}, NULL, {quote('keys')} "
+            f"FROM {quote(FacetKeys._meta.db_table)} "
+            f"WHERE {quote('counted')} = %s AND {quote('publish_at')} <= %s",
+            [*wanted, False, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        rows = cursor.fetchall()
+    totals = [row[:3] for row in rows if row[0] is not None]
+    due = [(release_id, bytes(packed)) for facet, release_id, _, packed in rows if facet is None]
+    return totals, due
+
+
+@contextmanager
+def results_in_binary(connection: BaseDatabaseWrapper) -> Iterator[CursorWrapper]:
+    """A cursor whose results PostgreSQL sends in binary, so that a set travels as its bytes
+    rather than as hexadecimal text of twice the size (reading every set took 9-10 ms as
+    text, 3 in binary). psycopg's client-side cursors, Django's default, cannot receive
+    binary results: this one binds its parameters on the server. Elsewhere, a plain cursor."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    driver_connection = connection.connection
+    saved = driver_connection.cursor_factory
+    driver_connection.cursor_factory = ServerBindingCursor
+    try:
+        cursor = connection.cursor()
+    finally:
+        driver_connection.cursor_factory = saved
+    cursor.cursor.format = Format.BINARY
+    with cursor:
+        yield cursor
+
+
 def count_due_keys(using: str, now: datetime.datetime) -> int:
-    """Add to the totals the keys of the releases come due by `now` since their keys were
-    written, and mark them counted: for writers, inside their transaction. Returns how many
-    releases were counted."""
+    """Add to the totals the releases come due by `now` since their keys were written, and
+    mark them counted: for writers, inside their transaction. Returns how many releases were
+    counted."""
     due = FacetKeys.objects.using(using).filter(counted=False, publish_at__lte=now)
     rows = list(due.select_for_update().values_list("release_id", "keys"))
     if rows:
         counted = one_of("release_id", [release_id for release_id, _ in rows], using)
         FacetKeys.objects.using(using).filter(counted).update(counted=True)
-        add_to_totals(tally(keys for _, keys in rows), using)
+        gained: Moves = defaultdict(list)
+        for release_id, packed in rows:
+            for key in unpack(packed):
+                gained[key].append(release_id)
+        move_in_totals(gained, {}, using)
     return len(rows)
 
 
@@ -230,43 +325,6 @@ def years_newest_first(years: Counter[int]) -> list[int]:
 def with_releases(counts: Counter[int]) -> list[int]:
     """The values of one facet's counts that count at least one release, in order."""
     return sorted(value for value, releases in counts.items() if releases > 0)
-
-
-def value_counts(
-    releases: QuerySet | Sequence[int], facets: Iterable[int], using: str = DEFAULT_DB_ALIAS
-) -> ValueCounts:
-    """The counts of `facets` over `releases`, in one query. They must be public: a filtered
-    `PressRelease.objects.public()`, or the ids of one (on the database `using`)."""
-    if isinstance(releases, QuerySet):
-        using, releases = releases.db, releases.values("pk")
-    return by_facet(keys_of(releases, using), facets)
-
-
-def one_facet_counts(releases: QuerySet, facet: int) -> Counter[int]:
-    """The counts of one facet over `releases` (a filtered `PressRelease.objects.public()`),
-    in one query. A field of work, country or meeting series is grouped in its link table,
-    a content type or language in its column: over a large set that is half the time of
-    reading and tallying every key of every release, when only one facet's counts are wanted.
-    Structures (each counting its subtree), years (in the site's time zone), speakers,
-    organisations and tags are tallied from the keys."""
-    if facet in LINKED and facet != Facet.STRUCTURE:
-        field = PressRelease._meta.get_field(LINKED[facet])
-        links = field.remote_field.through.objects.using(releases.db)
-        value = f"{field.m2m_reverse_field_name()}_id"
-        chosen = one_of(f"{field.m2m_field_name()}_id", releases.values("pk"), releases.db)
-        groups = links.filter(chosen).values_list(value).annotate(n=Count("*")).order_by()
-        return Counter(dict(groups))
-    if facet in CHOICE_COLUMNS:
-        column, codes = CHOICE_COLUMNS[facet], CHOICE_CODES[facet]
-        groups = releases.order_by().values_list(column).annotate(n=Count("*"))
-        return Counter({codes[choice]: n for choice, n in groups if choice in codes})
-    return value_counts(releases, [facet])[facet]
-
-
-def keys_of(releases: QuerySet | Sequence[int], using: str) -> Counter[Key]:
-    """How many of `releases` (their ids: a list, or a queryset of them) have each key."""
-    chosen = one_of("release_id", releases, using)
-    return tally(FacetKeys.objects.using(using).filter(chosen).values_list("keys", flat=True))
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -313,13 +371,6 @@ def current_keys(
             if facet == Facet.QUOTES:
                 keyed[pk].keys.add((Facet.QUOTE_YEAR, publication_year(keyed[pk].publish_at)))
     return keyed
-
-
-def due_keys(keyed: dict[int, Keyed], now: datetime.datetime) -> Counter[Key]:
-    """The keys of the releases the public sees at `now`: those the totals count."""
-    return Counter(
-        key for release in keyed.values() if release.publish_at <= now for key in release.keys
-    )
 
 
 def linked_values(ids: list[int], using: str) -> list[tuple[int, int, int]]:
@@ -377,19 +428,20 @@ def linked_values_sql(using: str, listed: str) -> str:
     return f"WITH chosen (id) AS ({listed}) " + " UNION ALL ".join(parts)
 
 
-def remove_keys(ids: tuple[int, ...], using: str) -> list[bytes]:
-    """DELETE the keys of these releases and return those the totals counted (packed), in one
-    query."""
+def remove_keys(ids: tuple[int, ...], using: str) -> dict[int, set[Key]]:
+    """DELETE the keys of these releases and return those the totals counted, by release, in
+    one query."""
     connection = connections[using]
     quote = connection.ops.quote_name
     listed = listed_ids(ids, using)
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {quote(FacetKeys._meta.db_table)} WHERE {quote('release_id')} "
-            f"IN ({listed.sql}) RETURNING {quote('keys')}, {quote('counted')}",
+            f"IN ({listed.sql}) RETURNING {quote('release_id')}, {quote('keys')}, "
+            f"{quote('counted')}",
             listed.params,
         )
-        return [packed for packed, counted in cursor.fetchall() if counted]
+        return {pk: unpack(packed) for pk, packed, counted in cursor.fetchall() if counted}
 
 
 def clear_table(model: type[Model], using: str) -> None:
@@ -423,22 +475,56 @@ def insert_keys(keyed: dict[int, Keyed], now: datetime.datetime, using: str) -> 
         )
 
 
-def add_to_totals(changes: Counter[Key], using: str) -> None:
-    """Add each (facet, value)'s change to its total, creating the totals not yet there, in
-    one upsert: the addition happens in the database, so concurrent writers add up."""
-    rows = [(facet, value, change) for (facet, value), change in changes.items() if change]
-    if not rows:
+def move_in_totals(gained: Moves, lost: Moves, using: str) -> None:
+    """Add releases to the sets of the keys they gained and take them out of those they lost,
+    in two queries. The first creates the totals not yet there and locks every one concerned
+    (in key order, so that two writers cannot each hold one the other waits for) while
+    reading its set; the second writes the sets back with their sizes. Concurrent writers
+    wait for each other's sets instead of overwriting them."""
+    keys = sorted(gained.keys() | lost.keys())
+    if not keys:
         return
     connection = connections[using]
     quote = connection.ops.quote_name
     table = quote(FacetTotal._meta.db_table)
-    releases = quote("releases")
-    with connection.cursor() as cursor:
-        for chunk in itertools.batched(rows, 1000):
+    facet, value, releases, members = map(quote, ("facet", "value", "releases", "members"))
+    current: dict[Key, bytes] = {}
+    with results_in_binary(connection) as cursor:
+        for chunk in itertools.batched(keys, 1000):
             cursor.execute(
-                f"INSERT INTO {table} ({quote('facet')}, {quote('value')}, {releases}) "
-                f"VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))} "
-                f"ON CONFLICT ({quote('facet')}, {quote('value')}) "
-                f"DO UPDATE SET {releases} = {table}.{releases} + excluded.{releases}",
-                [item for row in chunk for item in row],
+                f"INSERT INTO {table} ({facet}, {value}, {releases}, {members}) "
+                f"VALUES {', '.join(['(%s, %s, 0, %s)'] * len(chunk))} "
+                f"ON CONFLICT ({facet}, {value}) DO UPDATE SET {releases} = {table}.{releases} "
+                f"RETURNING {facet}, {value}, {members}",
+                [item for key in chunk for item in (*key, EMPTY_SET)],
+            )
+            current.update(((f, v), bytes(packed)) for f, v, packed in cursor.fetchall())
+    sets = {}
+    for key in keys:
+        sets[key] = (BitMap.deserialize(current[key]) | BitMap(gained.get(key, ()))) - BitMap(
+            lost.get(key, ())
+        )
+    write_totals(sets, using)
+
+
+def write_totals(sets: dict[Key, BitMap], using: str) -> None:
+    """Write each key's set and its size, over what is there, in one upsert per thousand."""
+    if not sets:
+        return
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    table = quote(FacetTotal._meta.db_table)
+    facet, value, releases, members = map(quote, ("facet", "value", "releases", "members"))
+    with connection.cursor() as cursor:
+        for chunk in itertools.batched(sorted(sets.items()), 1000):
+            cursor.execute(
+                f"INSERT INTO {table} ({facet}, {value}, {releases}, {members}) "
+                f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(chunk))} "
+                f"ON CONFLICT ({facet}, {value}) DO UPDATE SET "
+                f"{releases} = excluded.{releases}, {members} = excluded.{members}",
+                [
+                    item
+                    for key, releases_of_key in chunk
+                    for item in (*key, len(releases_of_key), releases_of_key.serialize())
+                ],
             )

@@ -5,12 +5,12 @@ Counts are disjunctive: each facet is counted over the releases matching every *
 releases choosing them too would add. A structure counts the releases of everything below it,
 as choosing it does.
 
-Counts come from the releases' facet keys (`facet_index`): with nothing chosen, from the
-totals kept on write (one query); otherwise one read of the keys of the result for the
-facets not chosen, tallied in Python, and one query per chosen facet over its own set (every
-other filter). That one is grouped in the facet's link table or column where it has one, else
-tallied from the keys (`one_facet_counts`). A chosen facet whose own set is every public
-release reads the totals instead. One query loads the taxonomy's labels (shared with the
+Counts come from the sets of public releases kept for every value (`facet_index`): with
+nothing chosen and no search or dates, from their totals (one small query); otherwise every
+set is read (one query) and each facet is counted by intersecting its values' sets with its
+own set, that of the values chosen in every other facet and of the search and dates. Those
+are read as ids (a search without facets reads the ranked ids its page is cut from; with
+facets, the matches unranked). One query loads the taxonomy's labels (shared with the
 filters) and one the labels of the speakers, organisations and tags listed (when any are).
 Values without releases are left out, except chosen ones, which stay (with 0) so the form can
 untick them. Vocabularies list in their own order, years newest first; speakers,
@@ -26,16 +26,11 @@ from typing import Any
 
 from django.db.models import BigIntegerField, CharField, F, Value
 from django.db.models.functions import Cast
+from pyroaring import BitMap
 from taggit.models import Tag
 
-from .facet_index import (
-    CHOICE_CODES,
-    ValueCounts,
-    one_facet_counts,
-    public_value_counts,
-    value_counts,
-)
-from .filters import ReleaseFilterSet
+from .facet_index import CHOICE_CODES, ValueSets, public_value_counts, public_value_sets
+from .filters import DATE_PARAMS, ReleaseFilterSet
 from .models import Facet as Key
 from .models import Organisation, Person, PressRelease
 
@@ -98,31 +93,55 @@ def facet_counts(filterset: ReleaseFilterSet) -> list[Facet]:
 
 def counts_by_param(filterset: ReleaseFilterSet) -> dict[str, Counter[int]]:
     """Each facet's counts (value key → releases) over its own set of releases."""
-    chosen = {name for name, value in filterset.cleaned_data.items() if value and name != "sort"}
+    chosen = [param for param in FACETS if filterset.selected(param)]
+    unfaceted = unfaceted_releases(filterset, chosen)
     using = filterset.queryset.db
-    public: ValueCounts | None = None
+    if not chosen and unfaceted is None:
+        totals = public_value_counts(using, FACETS.values())
+        return {param: totals[facet] for param, facet in FACETS.items()}
+    sets = public_value_sets(using, FACETS.values())
+    filters = {param: releases_of(filterset, sets, param) for param in chosen}
     counts: dict[str, Counter[int]] = {}
-    shared = [param for param in FACETS if param not in chosen]
-    if not chosen:
-        public = public_value_counts(using)
-    elif shared:
-        # Facets not chosen are counted over the result: a search's ids (read once, for its
-        # page too), or else the releases every filter (none of these) narrows to.
-        result = (
-            filterset.result_ids if filterset.search_query else filterset.facet_queryset(shared[0])
-        )
-        over_result = value_counts(result, [FACETS[param] for param in shared], using)
-        counts.update({param: over_result[FACETS[param]] for param in shared})
-    for param in FACETS:
-        if param in counts:
-            continue
-        if param in shared or chosen == {param}:
-            if public is None:
-                public = public_value_counts(using)
-            counts[param] = public[FACETS[param]]
-        else:
-            counts[param] = one_facet_counts(filterset.facet_queryset(param), FACETS[param])
+    for param, facet in FACETS.items():
+        own = [releases for other, releases in filters.items() if other != param]
+        if unfaceted is not None:
+            own.append(unfaceted)
+        if own:
+            over = own[0].intersection(*own[1:])
+            counts[param] = Counter(
+                {value: over.intersection_cardinality(of) for value, of in sets[facet].items()}
+            )
+        else:  # the facet's own set is every public release
+            counts[param] = Counter({value: len(of) for value, of in sets[facet].items()})
     return counts
+
+
+def narrowed_by_dates(filterset: ReleaseFilterSet) -> bool:
+    return any(filterset.cleaned_data.get(param) for param in DATE_PARAMS)
+
+
+def releases_of(filterset: ReleaseFilterSet, sets: ValueSets, param: str) -> BitMap:
+    """The public releases that the values chosen for a facet let through."""
+    facet = FACETS[param]
+    chosen = filterset.selected(param)
+    if facet in CHOICE_CODES:
+        values = [CHOICE_CODES[facet][choice] for choice in chosen]
+    elif facet == Key.YEAR:
+        values = chosen
+    else:
+        values = [record.pk for record in chosen]
+    return BitMap().union(*(sets[facet].get(value, BitMap()) for value in values))
+
+
+def unfaceted_releases(filterset: ReleaseFilterSet, chosen: list[str]) -> BitMap | None:
+    """The public releases matching the filters that are not facets (the search and the dates),
+    or None when there are none. A search without facets reads the ids its page is cut from;
+    with facets, its page is ranked among fewer releases, and these are read unranked."""
+    if not filterset.search_query and not narrowed_by_dates(filterset):
+        return None
+    if filterset.search_query and not chosen:
+        return BitMap(filterset.result_ids)
+    return BitMap(filterset.without(FACETS).values_list("pk", flat=True))
 
 
 def new_facet(filterset: ReleaseFilterSet, name: str, param: str, **kwargs: Any) -> Facet:

@@ -18,7 +18,7 @@ filter set never decides visibility: callers pass ``PressRelease.objects.public(
 """
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -53,6 +53,7 @@ MAX_QUERY_LENGTH = 500
 MIN_YEAR, MAX_YEAR = 1900, 2999
 
 NEWEST, RELEVANCE = "newest", "relevance"
+DATE_PARAMS = ("from", "to")
 
 
 @dataclass(frozen=True)
@@ -321,8 +322,8 @@ class ReleaseFilterSet(django_filters.FilterSet):
     """See the module docstring for the parameters and their rules.
 
     `qs` is ordered newest first (publication time, then id: stable for pagination), or by
-    relevance when searching. `facet_queryset(param)` gives the matching releases with every
-    filter but `param` applied, for disjunctive facet counts.
+    relevance when searching. `without(params)` gives the matching releases with every filter
+    but `params` applied.
     """
 
     type = ChoicesFilter(
@@ -455,16 +456,17 @@ class ReleaseFilterSet(django_filters.FilterSet):
         so its page and its facet counts read these rather than search again."""
         return list(self.qs.values_list("pk", flat=True))
 
-    def facet_queryset(self, param: str) -> QuerySet:
-        """Releases matching every valid filter except `param` (and the search), unordered."""
-        return self.apply_filters(self.queryset.all(), skip=param).order_by()
+    def without(self, skipped: Collection[str]) -> QuerySet:
+        """Releases matching every valid filter except those named in `skipped` (and the
+        search, unranked, unless `q` is among them), unordered."""
+        return self.apply_filters(self.queryset.all(), skip=skipped).order_by()
 
-    def apply_filters(self, queryset: QuerySet, skip: str | None = None) -> QuerySet:
+    def apply_filters(self, queryset: QuerySet, skip: Collection[str] = ()) -> QuerySet:
         for name, value in self.cleaned_data.items():
-            if name != skip:
+            if name not in skip:
                 queryset = self.filters[name].filter(queryset, value)
         # Searching last hands the search the narrowed set, and its relevance order survives.
-        if self.search_query:
+        if self.search_query and "q" not in skip:
             queryset = search_releases(queryset, self.search_query)
         return queryset
 

@@ -655,13 +655,17 @@ class FacetKeys(models.Model):
 
 
 class FacetTotal(models.Model):
-    """How many counted releases (`FacetKeys.counted`) have a facet key: the facet panel of
-    the unfiltered listing, read without counting anything."""
+    """Which counted releases (`FacetKeys.counted`) have a facet key, and how many: the facet
+    panel of the unfiltered listing is read without counting anything, and a filtered one
+    intersects these sets (`facet_index.public_value_sets`)."""
 
     pk = models.CompositePrimaryKey("facet", "value")
     facet = models.PositiveSmallIntegerField(choices=Facet.choices)
     value = models.BigIntegerField()
     releases = models.IntegerField(default=0)
+    members = models.BinaryField(
+        help_text="The ids of these releases, as a Roaring bitmap in its portable format.",
+    )
 
     def __str__(self) -> str:
         return f"{self.get_facet_display()} {self.value}: {self.releases}"

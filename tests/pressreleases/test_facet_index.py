@@ -2,24 +2,28 @@
 totals always equal what a rebuild from scratch gives."""
 
 import datetime
+import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.utils import timezone
+from pyroaring import BitMap
 from taggit.models import Tag
 
 from pressreleases.facet_index import (
     CHOICE_CODES,
-    one_facet_counts,
     pack,
     public_value_counts,
+    public_value_sets,
     rebuild_facet_keys,
     reconcile_facet_keys,
     refresh_facet_keys,
     tally,
-    value_counts,
 )
 from pressreleases.models import (
     Appointment,
@@ -50,12 +54,20 @@ def keys(release: PressRelease) -> set[tuple[int, int]]:
     )
 
 
+def members() -> dict[tuple[int, int], set[int]]:
+    """The releases of each total that counts any, checked against its number."""
+    found = {}
+    rows = FacetTotal.objects.values_list("facet", "value", "releases", "members")
+    for facet, value, n, packed in rows:
+        releases = set(BitMap.deserialize(bytes(packed)))
+        assert len(releases) == n
+        if n:
+            found[(facet, value)] = releases
+    return found
+
+
 def totals() -> dict[tuple[int, int], int]:
-    return {
-        (facet, value): n
-        for facet, value, n in FacetTotal.objects.values_list("facet", "value", "releases")
-        if n
-    }
+    return {key: len(releases) for key, releases in members().items()}
 
 
 def stored() -> tuple[Counter, dict]:
@@ -64,17 +76,20 @@ def stored() -> tuple[Counter, dict]:
         (release, counted, facet, value)
         for release, counted, packed in rows
         for facet, value in tally([packed])
-    ), totals()
+    ), members()
 
 
 def assert_as_rebuilt() -> None:
-    """The keys and totals written step by step are those a rebuild writes, and the totals
-    count the keys of the releases the public sees."""
+    """The keys and totals written step by step are those a rebuild writes, and each total
+    holds the releases the public sees with its key."""
     before = stored()
     rebuild_facet_keys()
     assert stored() == before
-    counted = Counter((facet, value) for _, counted, facet, value in before[0] if counted)
-    assert before[1] == dict(counted)
+    counted: dict[tuple[int, int], set[int]] = {}
+    for release, is_counted, facet, value in before[0]:
+        if is_counted:
+            counted.setdefault((facet, value), set()).add(release)
+    assert before[1] == counted
 
 
 @pytest.fixture
@@ -413,7 +428,7 @@ def test_each_published_release_has_one_row_of_keys(release):
 
 
 @pytest.mark.parametrize("facet", list(Facet))
-def test_one_facets_counts_are_those_its_keys_give(release, facet):
+def test_each_values_public_releases_are_read_with_those_come_due(release, facet, monkeypatch):
     unit = release.sources.get()
     PressReleaseFactory(  # a second release sharing some values, and one not yet public
         content_type=PressRelease.ContentType.NEWS,
@@ -423,14 +438,17 @@ def test_one_facets_counts_are_those_its_keys_give(release, facet):
         countries=[country("serbia"), country("albania")],
         sources=[unit.parent],
     )
-    PressReleaseFactory(
+    later = PressReleaseFactory(
         publish_at=at(2099, 1, 1, 10), fields_of_work=[field("migration")], sources=[unit]
     )
-    public = PressRelease.objects.public()
+    public = list(PressRelease.objects.public().values_list("pk", flat=True))
 
-    counts = one_facet_counts(public, facet)
+    sets = public_value_sets(facets=[facet])
 
-    assert counts == value_counts(public, [facet])[facet]
+    assert set(sets) <= {facet}
+    assert {pk for releases in sets[facet].values() for pk in releases} <= set(public)
+    counts = {value: len(releases) for value, releases in sets[facet].items()}
+    assert counts == public_value_counts(facets=[facet])[facet]
     expected = {
         Facet.TYPE: {CHOICE_CODES[Facet.TYPE]["news"]: 2},
         Facet.LANGUAGE: {
@@ -444,3 +462,57 @@ def test_one_facets_counts_are_those_its_keys_give(release, facet):
     }
     if facet in expected:
         assert counts == expected[facet]
+    if facet == Facet.FIELD:
+        assert set(sets[facet][field("gender-equality").pk]) == set(public) - {release.pk}
+        # Once its time has come, the scheduled release is in its values' sets before any
+        # write counts it.
+        monkeypatch.setattr(timezone, "now", lambda: at(2099, 1, 1, 10, 1))
+        migration = public_value_sets(facets=[facet])[facet][field("migration").pk]
+        assert set(migration) == {*public, later.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_at_once_wait_for_each_others_sets():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer at a time into the database")
+    counted = PressReleaseFactory(publish_at=at(2024, 1, 1))  # the year's set exists
+    first, second = (
+        PressReleaseFactory(status=PressRelease.Status.DRAFT, publish_at=at(2024, 1, 1))
+        for _ in range(2)
+    )
+    # Published without the signals, so that each is counted only by the refresh below.
+    PressRelease.objects.filter(pk__in=[first.pk, second.pk]).update(
+        status=PressRelease.Status.PUBLISHED
+    )
+    first_written, second_started = threading.Event(), threading.Event()
+    errors = []
+
+    def refresh(release: PressRelease, before_commit: Callable[[], None]) -> None:
+        try:
+            with transaction.atomic():
+                refresh_facet_keys([release.pk])
+                before_commit()
+        except Exception as error:  # reported below, in the test's own thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def hold_until_the_second_waits() -> None:
+        first_written.set()
+        second_started.wait(5)
+        time.sleep(0.5)  # the second writer reads the sets in that time, or waits for them
+
+    writers = [
+        threading.Thread(target=refresh, args=(first, hold_until_the_second_waits)),
+        threading.Thread(target=refresh, args=(second, lambda: None)),
+    ]
+    writers[0].start()
+    first_written.wait(5)
+    writers[1].start()
+    second_started.set()
+    for writer in writers:
+        writer.join(10)
+
+    assert errors == []
+    assert members()[(Facet.YEAR, 2024)] == {counted.pk, first.pk, second.pk}
+    assert_as_rebuilt()

@@ -508,13 +508,13 @@ BUDGET = 1 + 2 + 2 + 1
 
 def test_a_search_adds_one_query_for_its_snippets(client, django_assert_num_queries):
     client.get(URL)
-    # The facets are one read of the result's keys instead of one of the totals; the
-    # result's ids are read once, ranked, for the facets and the page, whose rows follow
-    # (as many as without a search); then one for the snippets. (The speech found quotes
-    # someone, so the speaker labels are read as before.)
+    # The facets are one read of every value's set of releases instead of one of the
+    # totals; the result's ids are read once, ranked, for the facets and the page, whose rows
+    # follow (as many as without a search); then one for the snippets. (The speech found
+    # quotes someone, so the speaker labels are read as before.)
     with django_assert_num_queries(BUDGET + 1):
         client.get(URL, {"q": "migration"})
-    # A chosen facet adds one: its own count, over the search alone.
+    # A chosen facet adds one: the matches of the search alone, unranked, for the facets.
     with django_assert_num_queries(BUDGET + 1 + 1):
         client.get(URL, {"q": "migration", "field": "migration"})
 
