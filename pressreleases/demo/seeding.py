@@ -8,7 +8,7 @@ are dated in the first half of 2030: in the future for years to come, yet still 
 Rows are written in batches of 2,000 releases, one multi-row INSERT per table (`insert_rows`),
 all in one transaction. Like bulk_create this skips `save()` and signals: bodies are generated
 as clean HTML, `publish_at`, `withdrawn_at`, `updated_at` and slugs are set explicitly, each
-batch is indexed for search and the page cache is told once at the end.
+batch is indexed for search, and the facet totals and the page cache are told once at the end.
 """
 
 import collections
@@ -28,6 +28,7 @@ from taxonomy.models import Chairpersonship, Country, FieldOfWork, MeetingSeries
 
 from ..bulk import insert_rows, refresh_statistics
 from ..caching import content_changed
+from ..facet_index import totals_moved_at_end
 from ..models import Appointment, PressRelease, Quote
 from ..search import index_releases
 from . import vocabulary as words
@@ -150,7 +151,8 @@ def seed_demo(count: int, seed: int, *, progress: Progress | None = None) -> See
         if not (FieldOfWork.objects.exists() and Structure.objects.exists()):
             load_file()
             report.loaded_taxonomy = True
-        _Generator(count, seed, report).run(progress)
+        with totals_moved_at_end():
+            _Generator(count, seed, report).run(progress)
         content_changed()
     refresh_statistics()
     return report

@@ -24,6 +24,7 @@ from taxonomy.models import Chairpersonship, Country, FieldOfWork, MeetingSeries
 
 from ..bulk import insert_rows, refresh_statistics
 from ..caching import content_changed
+from ..facet_index import totals_moved_at_end
 from ..models import Person, PressRelease
 from ..search import index_releases
 from .checking import normalize
@@ -101,7 +102,8 @@ def import_content(
     report = ImportReport(dry_run=dry_run)
     try:
         with _opened(path) as stream, transaction.atomic():
-            _Importer(report, progress, counts.get("releases", 0)).run(members(stream))
+            with totals_moved_at_end():
+                _Importer(report, progress, counts.get("releases", 0)).run(members(stream))
             if dry_run:
                 transaction.set_rollback(True)
             elif report.changed:

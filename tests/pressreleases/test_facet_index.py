@@ -24,6 +24,7 @@ from pressreleases.facet_index import (
     reconcile_facet_keys,
     refresh_facet_keys,
     tally,
+    totals_moved_at_end,
 )
 from pressreleases.models import (
     Appointment,
@@ -515,4 +516,20 @@ def test_writers_at_once_wait_for_each_others_sets():
 
     assert errors == []
     assert members()[(Facet.YEAR, 2024)] == {counted.pk, first.pk, second.pk}
+    assert_as_rebuilt()
+
+
+def test_a_bulk_writer_moves_releases_in_the_totals_once_at_the_end(release):
+    other = PressReleaseFactory(fields_of_work=[field("youth")])
+    youth, migration = (Facet.FIELD, field("youth").pk), (Facet.FIELD, field("migration").pk)
+    before = members()
+
+    with transaction.atomic(), totals_moved_at_end():
+        release.fields_of_work.set([field("youth")])  # loses migration, gains youth
+        release.fields_of_work.set([field("migration")])  # and back
+        other.fields_of_work.set([field("migration")])
+        assert members() == before  # nothing moved yet
+
+    assert members()[migration] == {release.pk, other.pk}
+    assert youth not in members()
     assert_as_rebuilt()
