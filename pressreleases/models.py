@@ -624,9 +624,9 @@ class FacetKeys(models.Model):
     And its number of quotes and its year once more, when it has quotes (`Facet.QUOTES`,
     `Facet.QUOTE_YEAR`).
 
-    One row per release, the keys packed (`facet_index.pack`): counting a result of 19,000
-    releases reads 19,000 rows, not the 290,000 of a row per key, and tallies them in Python
-    three times faster on SQLite (twice on PostgreSQL) than a GROUP BY over the keys' rows.
+    One row per release, the keys packed (`facet_index.pack`): a write reads the release's
+    keys of before in one row, to move it out of the totals (`FacetTotal.members`) of the keys
+    it lost and into those of the keys it gained.
 
     Kept current on every write by `pressreleases.facet_index` (with the search index, which
     the same changes touch). Only published releases have keys. A scheduled release's keys
