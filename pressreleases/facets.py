@@ -33,6 +33,7 @@ from .facet_index import CHOICE_CODES, ValueSets, public_value_counts, public_va
 from .filters import DATE_PARAMS, ReleaseFilterSet
 from .models import Facet as Key
 from .models import Organisation, Person, PressRelease
+from .search import matching_releases
 
 TOP = 20
 FACETS = {  # GET parameter → facet key
@@ -94,12 +95,13 @@ def facet_counts(filterset: ReleaseFilterSet) -> list[Facet]:
 def counts_by_param(filterset: ReleaseFilterSet) -> dict[str, Counter[int]]:
     """Each facet's counts (value key → releases) over its own set of releases."""
     chosen = [param for param in FACETS if filterset.selected(param)]
-    unfaceted = unfaceted_releases(filterset, chosen)
+    narrowed = bool(filterset.search_query) or narrowed_by_dates(filterset)
     using = filterset.queryset.db
-    if not chosen and unfaceted is None:
+    if not chosen and not narrowed:
         totals = public_value_counts(using, FACETS.values())
         return {param: totals[facet] for param, facet in FACETS.items()}
     sets = public_value_sets(using, FACETS.values())
+    unfaceted = unfaceted_releases(filterset, chosen, sets) if narrowed else None
     filters = {param: releases_of(filterset, sets, param) for param in chosen}
     counts: dict[str, Counter[int]] = {}
     for param, facet in FACETS.items():
@@ -133,14 +135,18 @@ def releases_of(filterset: ReleaseFilterSet, sets: ValueSets, param: str) -> Bit
     return BitMap().union(*(sets[facet].get(value, BitMap()) for value in values))
 
 
-def unfaceted_releases(filterset: ReleaseFilterSet, chosen: list[str]) -> BitMap | None:
-    """The public releases matching the filters that are not facets (the search and the dates),
-    or None when there are none. A search without facets reads the ids its page is cut from;
-    with facets, its page is ranked among fewer releases, and these are read unranked."""
-    if not filterset.search_query and not narrowed_by_dates(filterset):
-        return None
+def unfaceted_releases(filterset: ReleaseFilterSet, chosen: list[str], sets: ValueSets) -> BitMap:
+    """The public releases matching the filters that are not facets: the search and the dates.
+    A search alone reads the ids its page is cut from. With facets, its page is ranked among
+    fewer releases, and the matches are read here from the search table alone, then narrowed
+    to the public releases (each has exactly one year, so the years' sets hold them all)."""
     if filterset.search_query and not chosen:
         return BitMap(filterset.result_ids)
+    if not narrowed_by_dates(filterset):
+        public = BitMap().union(*sets[Key.YEAR].values())
+        return public & BitMap(
+            matching_releases(filterset.search_query, using=filterset.queryset.db)
+        )
     return BitMap(filterset.without(FACETS).values_list("pk", flat=True))
 
 

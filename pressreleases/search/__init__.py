@@ -17,13 +17,20 @@ from .indexing import (
     reindex,
 )
 from .query import SearchQuery, parse_query
-from .searching import admin_search, search_quotes, search_releases, with_snippets
+from .searching import (
+    admin_search,
+    matching_releases,
+    search_quotes,
+    search_releases,
+    with_snippets,
+)
 
 __all__ = [
     "SearchQuery",
     "admin_search",
     "batched_indexing",
     "index_releases",
+    "matching_releases",
     "parse_query",
     "rebuild_search_index",
     "reconcile_search_index",

@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from pressreleases.models import Person, PressRelease, Quote
-from pressreleases.search import admin_search, search_quotes, search_releases
+from pressreleases.search import admin_search, matching_releases, search_quotes, search_releases
 from taxonomy.models import FieldOfWork, Structure
 from tests.factories import PersonFactory, PressReleaseFactory, QuoteFactory
 
@@ -512,3 +512,18 @@ def test_quote_search_stays_within_the_given_queryset():
     QuoteFactory(release=target, speaker=PersonFactory(full_name="Hidden Speaker"))
     assert list(search_quotes(quotes, "Hidden Speaker")) == []
     assert len(search_quotes(Quote.objects.all(), "Hidden Speaker")) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["ceasefire", "rule law", '"rule of law"', "border -police", "-border -customs", "irrig", "-"],
+)
+def test_the_matching_releases_are_those_every_search_narrows_to(query):
+    everything = search_releases(PressRelease.objects.all(), query)
+
+    found = matching_releases(query)
+
+    assert sorted(found) == sorted(everything.values_list("pk", flat=True))
+    if query == "ceasefire":  # whatever their status, withdrawn releases being never indexed
+        statuses = PressRelease.objects.filter(pk__in=found).values_list("status", flat=True)
+        assert set(statuses) == {PressRelease.Status.PUBLISHED, PressRelease.Status.DRAFT}
