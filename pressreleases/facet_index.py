@@ -532,9 +532,7 @@ def move_in_totals(gained: Moves, lost: Moves, using: str) -> None:
     if not keys:
         return
     connection = connections[using]
-    quote = connection.ops.quote_name
-    table = quote(FacetTotal._meta.db_table)
-    facet, value, releases, members = map(quote, ("facet", "value", "releases", "members"))
+    table, facet, value, releases, members = quoted_totals(using)
     current: dict[Key, bytes] = {}
     with binary_cursor(connection) as cursor:
         for chunk in itertools.batched(keys, 1000):
@@ -554,14 +552,18 @@ def move_in_totals(gained: Moves, lost: Moves, using: str) -> None:
     write_totals(sets, using)
 
 
+def quoted_totals(using: str) -> tuple[str, str, str, str, str]:
+    """The totals' table and its columns facet, value, releases and members, quoted."""
+    quote = connections[using].ops.quote_name
+    return quote(FacetTotal._meta.db_table), *map(quote, ("facet", "value", "releases", "members"))
+
+
 def write_totals(sets: dict[Key, BitMap], using: str) -> None:
     """Write each key's set and its size, over what is there, in one upsert per thousand."""
     if not sets:
         return
     connection = connections[using]
-    quote = connection.ops.quote_name
-    table = quote(FacetTotal._meta.db_table)
-    facet, value, releases, members = map(quote, ("facet", "value", "releases", "members"))
+    table, facet, value, releases, members = quoted_totals(using)
     with binary_cursor(connection) as cursor:
         for chunk in itertools.batched(sorted(sets.items()), 1000):
             cursor.execute(
