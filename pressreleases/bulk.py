@@ -1,13 +1,17 @@
 """Writing many rows fast (import_content, seed_demo): COPY on PostgreSQL, plain multi-row
-INSERTs elsewhere; and the same statements run many times over (import_pages), prepared."""
+INSERTs elsewhere; the same statements run many times over (import_pages), prepared; and
+binary values sent and read as bytes."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.utils import CursorWrapper
 from django.db.models import NOT_PROVIDED, Model
+from psycopg.pq import Format
 
 MAX_PARAMS = 30_000  # per INSERT statement; below SQLite's limit
 PREPARE_AFTER = 5  # runs of one statement
@@ -89,6 +93,20 @@ def refresh_statistics(using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 @contextmanager
+def bound_on_server(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """For the block, the cursors a PostgreSQL connection opens bind their parameters on the
+    server, where Django's default cursors write them into the SQL."""
+    connection.ensure_connection()
+    driver_connection = connection.connection
+    saved = driver_connection.cursor_factory
+    driver_connection.cursor_factory = ServerBindingCursor
+    try:
+        yield
+    finally:
+        driver_connection.cursor_factory = saved
+
+
+@contextmanager
 def prepared_statements(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """On PostgreSQL, have the statements the block runs `PREPARE_AFTER` times or more planned
     once and then run as prepared statements; elsewhere, do nothing.
@@ -104,12 +122,29 @@ def prepared_statements(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    connection.ensure_connection()
-    driver_connection = connection.connection
-    saved = driver_connection.cursor_factory, driver_connection.prepare_threshold
-    driver_connection.cursor_factory = ServerBindingCursor
-    driver_connection.prepare_threshold = PREPARE_AFTER
-    try:
-        yield
-    finally:
-        driver_connection.cursor_factory, driver_connection.prepare_threshold = saved
+    with bound_on_server(connection):
+        driver_connection = connection.connection
+        saved = driver_connection.prepare_threshold
+        driver_connection.prepare_threshold = PREPARE_AFTER
+        try:
+            yield
+        finally:
+            driver_connection.prepare_threshold = saved
+
+
+@contextmanager
+def binary_cursor(connection: BaseDatabaseWrapper) -> Iterator[CursorWrapper]:
+    """A cursor that exchanges binary values (the facet sets) with PostgreSQL as their bytes,
+    rather than as hexadecimal text of twice the size: results come in binary (reading every
+    facet set took 9-10 ms as text, 3 in binary), and parameters are bound on the server
+    instead of written into the SQL. psycopg's client-side cursors, Django's default, can do
+    neither. Elsewhere, a plain cursor."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    with bound_on_server(connection):
+        cursor = connection.cursor()
+    cursor.cursor.format = Format.BINARY
+    with cursor:
+        yield cursor
