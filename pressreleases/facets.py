@@ -9,8 +9,8 @@ Counts come from the sets of public releases kept for every value (`facet_index`
 nothing chosen and no search or dates, from their totals (one small query); otherwise every
 set is read (one query) and each facet is counted by intersecting its values' sets with its
 own set, that of the values chosen in every other facet and of the search and dates. Those
-are read as ids (a search without facets reads the ranked ids its page is cut from; with
-facets, the matches unranked). One query loads the taxonomy's labels (shared with the
+are read as ids (the search's matches, ranked when `ReleaseFilterSet.ranked_at_once`,
+unranked otherwise). One query loads the taxonomy's labels (shared with the
 filters) and one the labels of the speakers, organisations and tags listed (when any are).
 Values without releases are left out, except chosen ones, which stay (with 0) so the form can
 untick them. Vocabularies list in their own order, years newest first; speakers,
@@ -137,11 +137,12 @@ def releases_of(filterset: ReleaseFilterSet, sets: ValueSets, param: str) -> Bit
 
 def unfaceted_releases(filterset: ReleaseFilterSet, chosen: list[str], sets: ValueSets) -> BitMap:
     """The public releases matching the filters that are not facets: the search and the dates.
-    A search alone reads the ids its page is cut from. With facets, its page is ranked among
-    fewer releases, and the matches are read here from the search table alone, then narrowed
-    to the public releases (each has exactly one year, so the years' sets hold them all)."""
-    if filterset.search_query and not chosen:
-        return BitMap(filterset.result_ids)
+    A search ranked at once gives the ids its pages are cut from. Otherwise its page ranks for
+    itself, and the matches are read here from the search table alone, unranked, then
+    narrowed to the public releases (each has exactly one year, so the years' sets hold them
+    all)."""
+    if filterset.ranked_at_once:
+        return BitMap(filterset.ranked_ids)
     if not narrowed_by_dates(filterset):
         public = BitMap().union(*sets[Key.YEAR].values())
         return public & BitMap(

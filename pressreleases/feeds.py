@@ -76,7 +76,7 @@ class ReleaseFeed(Feed):
     description = "The latest press releases, statements and news from the OSCE."
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FeedRequest:
-        filterset = ReleaseFilterSet(request.GET, queryset=PressRelease.objects.public())
+        filterset = ReleaseFilterSet(request.GET)
         if filterset.errors:
             raise BadRequest("The feed's filters are not valid.")
         return FeedRequest(filterset, request.get_host(), feed_query(filterset))

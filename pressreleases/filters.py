@@ -14,7 +14,8 @@ includes every structure below it (the Secretariat includes its departments and 
 Bad input never raises: an unknown slug, a malformed or out-of-range date, ``from`` after
 ``to``, too many values or an over-long query make the form invalid (`filterset.errors`, for a
 400 page) and only the offending parameters are ignored; every valid one still applies. The
-filter set never decides visibility: callers pass ``PressRelease.objects.public()``.
+filter set lists public releases only (`PressRelease.objects.public()`), as the facet totals
+and the search's shortcut for them (`public_ranked_releases`) count them.
 """
 
 import datetime
@@ -43,7 +44,7 @@ from taggit.models import Tag
 from taxonomy.models import Country, FieldOfWork, MeetingSeries, Structure
 
 from .models import Organisation, Person, PressRelease, Quote
-from .search import search_releases
+from .search import ids_of, public_ranked_releases, ranks_public_at_once, search_releases
 
 MAX_VALUES = 50
 MAX_VALUE_LENGTH = 120  # the longest slug the models allow
@@ -401,10 +402,8 @@ class ReleaseFilterSet(django_filters.FilterSet):
         fields: list[str] = []
         form = ReleaseFilterForm
 
-    def __init__(self, data: QueryDict | None = None, queryset: QuerySet | None = None, **kw):
-        if queryset is None:
-            raise TypeError("Pass the releases to filter, e.g. PressRelease.objects.public().")
-        super().__init__(data, queryset, **kw)
+    def __init__(self, data: QueryDict | None = None, **kwargs: Any) -> None:
+        super().__init__(data, PressRelease.objects.public(), **kwargs)
 
     @classmethod
     def get_filters(cls) -> dict[str, django_filters.Filter]:
@@ -450,11 +449,33 @@ class ReleaseFilterSet(django_filters.FilterSet):
             queryset = queryset.order_by("-publish_at", "-pk")
         return queryset
 
+    @property
+    def ranked_at_once(self) -> bool:
+        """Whether the search, with no other filter, reads every public match ranked in one
+        query (`ranked_ids`), which the facets count over and the pages are cut from: where
+        the search table alone can tell the public releases (PostgreSQL), ranking every match
+        is most of what reading them costs. Elsewhere the facets read the matches unranked
+        and each page ranks for itself."""
+        return (
+            self.sort_order == RELEVANCE
+            and self.narrowed_by() == {"q"}
+            and ranks_public_at_once(self.queryset.db)
+        )
+
     @cached_property
-    def result_ids(self) -> list[int]:
-        """The ids of `qs`, in its order. A search ranks every match to order even one page,
-        so its page and its facet counts read these rather than search again."""
-        return list(self.qs.values_list("pk", flat=True))
+    def ranked_ids(self) -> list[int]:
+        """The ids of `qs`, in its order, when `ranked_at_once`."""
+        return public_ranked_releases(self.search_query, using=self.queryset.db)
+
+    def page_ids(self, start: int, stop: int) -> list[int]:
+        """The ids of `qs[start:stop]`."""
+        if self.ranked_at_once:
+            return self.ranked_ids[start:stop]
+        return ids_of(self.qs[start:stop])
+
+    def narrowed_by(self) -> set[str]:
+        """The parameters with a valid value that narrows the releases listed."""
+        return {name for name, value in self.cleaned_data.items() if value and name != "sort"}
 
     def without(self, skipped: Collection[str]) -> QuerySet:
         """Releases matching every valid filter except those named in `skipped` (and the

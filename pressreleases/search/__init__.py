@@ -19,7 +19,10 @@ from .indexing import (
 from .query import SearchQuery, parse_query
 from .searching import (
     admin_search,
+    ids_of,
     matching_releases,
+    public_ranked_releases,
+    ranks_public_at_once,
     search_quotes,
     search_releases,
     with_snippets,
@@ -29,9 +32,12 @@ __all__ = [
     "SearchQuery",
     "admin_search",
     "batched_indexing",
+    "ids_of",
     "index_releases",
     "matching_releases",
     "parse_query",
+    "public_ranked_releases",
+    "ranks_public_at_once",
     "rebuild_search_index",
     "reconcile_search_index",
     "reindex",

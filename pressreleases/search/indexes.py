@@ -4,7 +4,8 @@ Both databases index the same columns with the same weights; the weight letters 
 PostgreSQL's (A highest, D lowest) and SQLite's bm25 weights are derived from them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
@@ -26,6 +27,9 @@ class Index:
     """Where snippets come from, in order of preference."""
     whole_text_snippet: bool = False
     """Highlight the whole text (short quotes) instead of cutting fragments from it."""
+    mirrored: tuple[str, ...] = ()
+    """Columns of the indexed record that PostgreSQL's table copies as they are, so that a
+    search can apply the visibility rule and order its results without a join."""
 
 
 RELEASES = Index(
@@ -41,6 +45,7 @@ RELEASES = Index(
         ("sources", "D"),
     ),
     snippet_columns=("lead", "body", "quotes"),
+    mirrored=("status", "publish_at"),
 )
 QUOTES = Index(
     table="pressreleases_quote_search",
@@ -70,8 +75,11 @@ def backend_for(using: str):
 
 @dataclass(frozen=True)
 class Document:
-    """One row of an index: plain texts by column name, and the language they are written in."""
+    """One row of an index: plain texts by column name, the language they are written in, and
+    the record's mirrored values."""
 
     key: int
     language: str
     texts: dict[str, str]
+    mirrored: dict[str, Any] = field(default_factory=dict)
+    """The values of the index's `mirrored` columns."""

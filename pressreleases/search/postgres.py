@@ -1,6 +1,6 @@
 """PostgreSQL text-search backend: one table per index holding a weighted `tsvector` (GIN
-indexed), the text search configuration of the row's language, and the texts snippets are cut
-from.
+indexed), the text search configuration of the row's language, the texts snippets are cut from,
+and copies of the record's `mirrored` columns (a release's status and publication time).
 
 Three configurations, made in the migration, fold accents with `unaccent` before stemming:
 `pressreleases_english`, `pressreleases_russian` and `pressreleases_simple` (no stemming, for
@@ -14,16 +14,26 @@ Texts kept for snippets are stored HTML-escaped: `ts_headline` drops anything th
 tag, and escaped text keeps "<b>" in a body visible as text rather than lost.
 """
 
+from datetime import datetime
 from html import escape
 
 from django.db import connections
 
-from .indexes import CONFIG_BY_LANGUAGE, SIMPLE_CONFIG, START_MARK, STOP_MARK, Document, Index
+from .indexes import (
+    CONFIG_BY_LANGUAGE,
+    RELEASES,
+    SIMPLE_CONFIG,
+    START_MARK,
+    STOP_MARK,
+    Document,
+    Index,
+)
 from .query import Clause, Phrase, SearchQuery, Term
 from .text import is_cyrillic
 
 # ts_rank weights for D, C, B, A: the same proportions as SQLite's bm25 weights.
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+MIRRORS_VISIBILITY = True  # the search table copies each release's status and publication time
 HEADLINE_OPTIONS = (
     f"StartSel={START_MARK}, StopSel={STOP_MARK}, MaxWords=32, MinWords=12, ShortWord=2, "
     'MaxFragments=2, FragmentDelimiter=" … "'
@@ -103,6 +113,22 @@ def rank_sql(index: Index, query: SearchQuery) -> tuple[str, list]:
     return f'ts_rank(\'{RANK_WEIGHTS}\', "{index.table}"."vector", {sql})', params
 
 
+def public_ranked_sql(query: SearchQuery, published: str, now: datetime) -> tuple[str, list]:
+    """The ids of the releases matching `query` (with at least one included clause) whose
+    status is `published` and whose publication time has come by `now`, best first, newest
+    first among equals, from the search table alone: joining the 19,000 matches of "border" to
+    the 88,000 public releases to keep the public ones built a hash of all of these (66 ms in
+    all, 39 without)."""
+    match, match_params = match_sql(RELEASES, query)
+    rank, rank_params = rank_sql(RELEASES, query)
+    sql = (
+        f'SELECT "release_id" FROM "{RELEASES.table}" '
+        f'WHERE {match} AND "status" = %s AND "publish_at" <= %s '
+        f'ORDER BY {rank} DESC, "publish_at" DESC, "release_id" DESC'
+    )
+    return sql, [*match_params, published, now, *rank_params]
+
+
 def keys_sql(index: Index) -> str:
     return f'SELECT "{index.key}" FROM "{index.table}"'
 
@@ -162,15 +188,17 @@ def write(using: str, index: Index, documents: list[Document], removed: list[int
         f"setweight(to_tsvector(%(config)s::regconfig, %({name})s), '{weight}')"
         for name, weight in index.columns
     )
-    stored = index.snippet_columns
-    stored_columns = ", ".join(f'"{c}"' for c in stored)
-    stored_values = ", ".join(f"%(stored_{c})s" for c in stored)
-    replaced = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in ["config", *stored, "vector"])
+    stored = [f"stored_{c}" for c in index.snippet_columns]
+    mirrored = [f"mirrored_{c}" for c in index.mirrored]
+    copied = [*index.snippet_columns, *index.mirrored]
+    names = ", ".join(f'"{c}"' for c in copied)
+    values = ", ".join(f"%({c})s" for c in [*stored, *mirrored])
+    replaced = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in ["config", *copied, "vector"])
     # Writing over a row in place, rather than deleting every row first, spares a new
     # release's import a DELETE of nothing for itself and one for its quotes.
     upsert = (
-        f'INSERT INTO "{table}" ("{key}", "config", {stored_columns}, "vector") '
-        f"VALUES (%(key)s, %(config)s::regconfig, {stored_values}, {vector}) "
+        f'INSERT INTO "{table}" ("{key}", "config", {names}, "vector") '
+        f"VALUES (%(key)s, %(config)s::regconfig, {values}, {vector}) "
         f'ON CONFLICT ("{key}") DO UPDATE SET {replaced}'
     )
     rows = [
@@ -178,7 +206,8 @@ def write(using: str, index: Index, documents: list[Document], removed: list[int
             "key": d.key,
             "config": config_for(d.language),
             **d.texts,
-            **{f"stored_{c}": escape(d.texts[c], quote=False) for c in stored},
+            **{f"stored_{c}": escape(d.texts[c], quote=False) for c in index.snippet_columns},
+            **{f"mirrored_{c}": d.mirrored.get(c) for c in index.mirrored},
         }
         for d in documents
     ]

@@ -9,13 +9,16 @@ costs one query, not twenty.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BigIntegerField, F, FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact
 from django.db.models.query import ModelIterable
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from ..models import PressRelease
 from .indexes import QUOTES, RELEASES, Index, backend_for
 from .query import SearchQuery, parse_query
 
@@ -64,6 +67,41 @@ def matching_releases(query: str | SearchQuery, using: str = DEFAULT_DB_ALIAS) -
     else:
         excluded, params = backend.matching_keys_sql(RELEASES, parsed.excluded)
         sql = f"{backend.keys_sql(RELEASES)} EXCEPT {excluded}"
+    return fetch_ids(using, sql, params)
+
+
+def public_ranked_releases(query: str | SearchQuery, using: str = DEFAULT_DB_ALIAS) -> list[int]:
+    """The ids of `search_releases(PressRelease.objects.public(), query)`, in its order: what a
+    search with no other filter cuts its pages from and counts its facets over. On PostgreSQL,
+    where the search table mirrors each release's status and publication time, they are read
+    from it alone."""
+    parsed = query if isinstance(query, SearchQuery) else parse_query(query)
+    backend = backend_for(using)
+    if parsed.included and backend.MIRRORS_VISIBILITY:
+        # The visibility rule of models.public_condition, on the mirrored columns.
+        sql, params = backend.public_ranked_sql(
+            parsed, PressRelease.Status.PUBLISHED, timezone.now()
+        )
+        return fetch_ids(using, sql, params)
+    return ids_of(search_releases(PressRelease.objects.using(using).public(), parsed))
+
+
+def ranks_public_at_once(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether `public_ranked_releases` reads the search table alone."""
+    return backend_for(using).MIRRORS_VISIBILITY
+
+
+def ids_of(queryset: QuerySet) -> list[int]:
+    """The primary keys of `queryset`, in its order, read with a plain cursor: Django's rows
+    cost 10 ms for the 19,000 ids of a search, the cursor's 2."""
+    try:
+        sql, params = queryset.values_list("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. `.none()`, as a search with nothing searchable gives
+        return []
+    return fetch_ids(queryset.db, sql, params)
+
+
+def fetch_ids(using: str, sql: str, params: list | tuple) -> list[int]:
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return [key for (key,) in cursor.fetchall()]

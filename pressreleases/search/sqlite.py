@@ -24,6 +24,8 @@ from .query import Clause, Phrase, SearchQuery, Term
 from .text import is_cyrillic, russian_stem, split_words
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
+# An FTS5 table holds text only: a release's status and publication time stay in its own row.
+MIRRORS_VISIBILITY = False
 BM25_WEIGHTS = {"A": 10.0, "B": 4.0, "C": 2.0, "D": 1.0}
 VARIANTS_WEIGHT = "C"
 SNIPPET_TOKENS = 32

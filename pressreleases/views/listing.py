@@ -63,8 +63,8 @@ class ReadByIds:
 
 
 class SearchResults:
-    """A search's result as a paginator slices it: from the ids the filter set read once
-    (`ReleaseFilterSet.result_ids`), each slice's rows fetched by `rows`, with snippets."""
+    """A search's result as a paginator slices it: each slice's ids from the filter set
+    (`ReleaseFilterSet.page_ids`), its rows fetched by `rows`, with snippets."""
 
     ordered = True
 
@@ -72,7 +72,7 @@ class SearchResults:
         self.filterset, self.rows = filterset, rows
 
     def __getitem__(self, page: slice) -> list[PressRelease]:
-        releases = self.rows.in_order_of(self.filterset.result_ids[page])
+        releases = self.rows.in_order_of(self.filterset.page_ids(page.start, page.stop))
         return with_snippets(releases, self.filterset.qs)
 
 
@@ -128,7 +128,7 @@ def listing(
     data = request.GET.copy()
     if fixed:
         data.setlist(fixed.param, [fixed.slug])
-    filterset = ReleaseFilterSet(data, queryset=PressRelease.objects.public())
+    filterset = ReleaseFilterSet(data)
     facets = facet_counts(filterset)
     rows = release_cards(PressRelease.objects.all())
     releases = (

@@ -15,7 +15,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from pressreleases.models import Person, PressRelease, Quote
-from pressreleases.search import admin_search, matching_releases, search_quotes, search_releases
+from pressreleases.search import (
+    admin_search,
+    matching_releases,
+    public_ranked_releases,
+    search_quotes,
+    search_releases,
+)
 from taxonomy.models import FieldOfWork, Structure
 from tests.factories import PersonFactory, PressReleaseFactory, QuoteFactory
 
@@ -527,3 +533,35 @@ def test_the_matching_releases_are_those_every_search_narrows_to(query):
     if query == "ceasefire":  # whatever their status, withdrawn releases being never indexed
         statuses = PressRelease.objects.filter(pk__in=found).values_list("status", flat=True)
         assert set(statuses) == {PressRelease.Status.PUBLISHED, PressRelease.Status.DRAFT}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["ceasefire", "rule law", '"rule of law"', "border -police", "-border -customs", "irrig", "-"],
+)
+def test_the_public_ranked_releases_are_the_public_search_in_its_order(query):
+    expected = list(search_releases(PressRelease.objects.public(), query).values_list("pk"))
+
+    assert public_ranked_releases(query) == [pk for (pk,) in expected]
+
+
+def test_the_public_ranked_releases_follow_publication_rescheduling_and_withdrawal():
+    """PostgreSQL reads them from the search table's copies of status and publication time,
+    which every save must keep current."""
+    draft = PressRelease.objects.get(title="Ceasefire draft")
+    scheduled = PressRelease.objects.get(title="Ceasefire scheduled")
+    monitors = PressRelease.objects.get(title__startswith="Ceasefire monitors")
+    weekly = PressRelease.objects.get(title="Weekly update from the field")
+    assert public_ranked_releases("ceasefire") == [monitors.pk, weekly.pk]
+
+    draft.status, draft.publish_at = PressRelease.Status.PUBLISHED, at(200)
+    draft.save()
+    scheduled.publish_at = at(90)
+    scheduled.save()
+    weekly.status, weekly.withdrawal_reason = PressRelease.Status.WITHDRAWN, "Superseded."
+    weekly.save()
+    monitors.status = PressRelease.Status.DRAFT
+    monitors.save()
+
+    # Both are title matches, so equal in rank: the newer first.
+    assert public_ranked_releases("ceasefire") == [draft.pk, scheduled.pk]

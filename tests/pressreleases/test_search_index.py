@@ -3,6 +3,7 @@ after them, and signals that re-index only when something searched changed."""
 
 import datetime
 from io import StringIO
+from unittest.mock import ANY
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -106,8 +107,13 @@ def test_documents_hold_the_texts_quotes_speakers_sources_and_tags_of_indexed_re
                 "Representative on Freedom of the Media\n"
                 "OSCE Representative on Freedom of the Media\nRFoM\nOSCE RFoM",
             },
+            {"status": PUBLISHED, "publish_at": ANY},
         )
     ]
+    stored = releases[0].mirrored["publish_at"]
+    if timezone.is_naive(stored):  # as SQLite returns it: in UTC
+        stored = stored.replace(tzinfo=datetime.UTC)
+    assert stored == release.publish_at
     assert quotes == [
         Document(first.pk, "ru", {"quote": "First words.", "speaker": "Ana Petrova"}),
         Document(second.pk, "ru", {"quote": "Second words.", "speaker": "Ana Petrova"}),
