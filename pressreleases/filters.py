@@ -28,20 +28,12 @@ import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import (
-    BigIntegerField,
-    F,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import dateformat, timezone
 from taggit.models import Tag
 
-from taxonomy.models import Country, FieldOfWork, MeetingSeries, Structure
+from taxonomy.terms import Term, load_terms
 
 from .models import Organisation, Person, PressRelease, Quote
 from .search import ids_of, public_ranked_releases, ranks_public_at_once, search_releases
@@ -55,17 +47,6 @@ MIN_YEAR, MAX_YEAR = 1900, 2999
 
 NEWEST, RELEVANCE = "newest", "relevance"
 DATE_PARAMS = ("from", "to")
-
-
-@dataclass(frozen=True)
-class Term:
-    """A taxonomy record, as much of it as the listing needs."""
-
-    pk: int
-    slug: str
-    name: str
-    order: int
-    parent_id: int | None = None  # structures only
 
 
 class StructureTree:
@@ -105,22 +86,12 @@ class StructureTree:
 
 class Vocabularies:
     """The taxonomy the listing filters by (fields of work, countries, structures, meeting
-    series), keyed by GET parameter. One query loads all of it, a few hundred short rows; it
-    serves slug validation, the structure tree and the facets' labels and order."""
+    series), keyed by GET parameter, from one query (`taxonomy.terms.load_terms`) that the
+    page's menu is built from too; it serves slug validation, the structure tree and the
+    facets' labels and order."""
 
-    MODELS = {
-        "field": FieldOfWork,
-        "country": Country,
-        "structure": Structure,
-        "meeting": MeetingSeries,
-    }
-
-    def __init__(self, terms: Iterable[tuple[str, Term]]) -> None:
-        self.terms: dict[str, list[Term]] = {param: [] for param in self.MODELS}
-        for param, term in terms:
-            self.terms[param].append(term)
-        for terms_of_one in self.terms.values():
-            terms_of_one.sort(key=lambda term: (term.order, term.name))
+    def __init__(self, terms: dict[str, list[Term]]) -> None:
+        self.terms = terms
         self.by_slug = {
             param: {term.slug: term for term in terms_of_one}
             for param, terms_of_one in self.terms.items()
@@ -129,20 +100,7 @@ class Vocabularies:
 
     @classmethod
     def load(cls) -> "Vocabularies":
-        parts = [
-            model.objects.order_by()
-            .annotate(
-                vocabulary=Value(param),
-                # A typed NULL: PostgreSQL reads a bare one as text and then cannot UNION it.
-                parent_key=F("parent_id")
-                if model is Structure
-                else Cast(Value(None), BigIntegerField()),
-            )
-            .values_list("vocabulary", "pk", "slug", "name", "order", "parent_key")
-            for param, model in cls.MODELS.items()
-        ]
-        rows = parts[0].union(*parts[1:], all=True).order_by()
-        return cls((param, Term(*values)) for param, *values in rows)
+        return cls(load_terms())
 
 
 class ValueListField(forms.Field):

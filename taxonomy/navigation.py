@@ -8,44 +8,41 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from .models import Chairpersonship, Country, FieldOfWork, MeetingSeries, Structure
+from .terms import Term, load_terms
 
 CACHE_KEY = "taxonomy:navigation:{year}"
 
 
 @dataclass(frozen=True)
 class Navigation:
-    fields_of_work: list[FieldOfWork]
-    meeting_series: list[MeetingSeries]
-    participating_states: list[Country]
-    mediterranean_partners: list[Country]
-    asian_partners: list[Country]
+    fields_of_work: list[Term]
+    meeting_series: list[Term]
+    participating_states: list[Term]
+    mediterranean_partners: list[Term]
+    asian_partners: list[Term]
     chairpersonship: Chairpersonship | None
-    chairpersonship_body: Structure | None
-    secretariat: Structure | None
-    secretariat_units: list[Structure]
-    institutions: list[Structure]
-    field_operations: list[Structure]
-    closed_field_operations: list[Structure]
-    other_bodies: list[Structure]
+    chairpersonship_body: Term | None
+    secretariat: Term | None
+    secretariat_units: list[Term]
+    institutions: list[Term]
+    field_operations: list[Term]
+    closed_field_operations: list[Term]
+    other_bodies: list[Term]
 
     @property
-    def partners(self) -> list[Country]:
+    def partners(self) -> list[Term]:
         return self.mediterranean_partners + self.asian_partners
 
 
-# What the menu shows of each record: its name and address, and what it is grouped by. Reading
-# the rest too (descriptions, and other names kept as JSON) took an eighth of building it.
-LISTED = ("slug", "name")
-
-
-def build_navigation(year: int) -> Navigation:
-    countries = list(Country.objects.only(*LISTED, "kind"))
-    structures = list(Structure.objects.only(*LISTED, "kind", "parent", "closed_year"))
+def build_navigation(year: int, terms: dict[str, list[Term]] | None = None) -> Navigation:
+    """The menu for `year`, from `terms` (`load_terms()`) when the caller has read them."""
+    terms = load_terms() if terms is None else terms
+    countries, structures = terms["country"], terms["structure"]
     Kind = Structure.Kind
     secretariat = next((s for s in structures if s.kind == Kind.SECRETARIAT), None)
     return Navigation(
-        fields_of_work=list(FieldOfWork.objects.only(*LISTED)),
-        meeting_series=list(MeetingSeries.objects.only(*LISTED)),
+        fields_of_work=terms["field"],
+        meeting_series=terms["meeting"],
         participating_states=[c for c in countries if c.kind == Country.Kind.PARTICIPATING_STATE],
         mediterranean_partners=[
             c for c in countries if c.kind == Country.Kind.MEDITERRANEAN_PARTNER
@@ -66,10 +63,13 @@ def build_navigation(year: int) -> Navigation:
     )
 
 
-def site_navigation() -> Navigation:
-    """The menu for the current year, cached until a taxonomy record changes."""
+def site_navigation(terms: dict[str, list[Term]] | None = None) -> Navigation:
+    """The menu for the current year, cached until a taxonomy record changes; built from
+    `terms` when the caller has read them."""
     year = timezone.localdate().year
-    return cache.get_or_set(CACHE_KEY.format(year=year), lambda: build_navigation(year), 60 * 60)
+    return cache.get_or_set(
+        CACHE_KEY.format(year=year), lambda: build_navigation(year, terms), 60 * 60
+    )
 
 
 @receiver([post_save, post_delete], sender=FieldOfWork)

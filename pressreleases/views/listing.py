@@ -12,8 +12,10 @@ from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from taxonomy.models import Country, FieldOfWork, MeetingSeries, Structure
+from taxonomy.navigation import site_navigation
 
 from ..caching import public_page
 from ..facets import Facet, facet_counts
@@ -158,6 +160,10 @@ def listing(
             "summary": describe(filterset),
             "feed_query": feed_query(filterset),
             "feed_title": feed_title(filterset),
+            # The menu from the taxonomy the filters have read, rather than read again.
+            "site_navigation": SimpleLazyObject(
+                lambda: site_navigation(filterset.vocabularies.terms)
+            ),
             **(context or {}),
         },
         status=400 if errors else 200,

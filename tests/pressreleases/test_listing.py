@@ -501,6 +501,17 @@ def test_the_query_count_is_the_same_for_few_and_many_releases(
     assert len(titles(response)) == 20
 
 
+def test_the_menu_is_built_from_the_taxonomy_the_filters_read(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL)
+
+    assert response.status_code == 200
+    assert 'href="/fields-of-work/migration/"' in response.content.decode()  # in the menu
+    taxonomy_reads = [q for q in queries.captured_queries if '"taxonomy_fieldofwork"' in q["sql"]]
+    assert len(taxonomy_reads) == 1
+
+
 # The vocabularies, the facets (the totals, with the keys of releases come due since they were
 # counted, and the top records' labels), one page of releases (its ids, then its rows) and
 # their sources.

@@ -1,0 +1,72 @@
+"""The four vocabularies in one query, as light records: what the site menu and the release
+listing's filters read on every page.
+
+Building the menu from model instances took five queries and most of its 2.2 ms (SQLite) to
+3.9 ms (PostgreSQL) making some 150 of them; the listing then read the same records again for
+its filters. A page that does both now reads them once.
+"""
+
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import BigIntegerField, CharField, F, IntegerField, Value
+from django.db.models.functions import Cast
+
+from .models import Country, FieldOfWork, MeetingSeries, Structure, term_url
+
+# GET parameter of the listing → model, and the name of its term pages' route.
+VOCABULARIES = {
+    "field": (FieldOfWork, "taxonomy:field-of-work"),
+    "country": (Country, "taxonomy:country"),
+    "structure": (Structure, "taxonomy:structure"),
+    "meeting": (MeetingSeries, "taxonomy:meeting-series"),
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    """A taxonomy record, as much of it as the menu and the listing need."""
+
+    pk: int
+    slug: str
+    name: str
+    order: int
+    parent_id: int | None = None  # structures only
+    kind: str = ""  # countries and structures
+    closed_year: int | None = None  # structures only
+    route: str = ""  # the URL name of its page
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_year is not None
+
+    def get_absolute_url(self) -> str:
+        return term_url(self.route, self.slug)
+
+
+def load_terms(using: str = DEFAULT_DB_ALIAS) -> dict[str, list[Term]]:
+    """Every term of each vocabulary, keyed as `VOCABULARIES`, in the vocabulary's order
+    (`order`, then name)."""
+    # Typed NULLs and blanks: PostgreSQL reads a bare NULL as text and then cannot UNION it.
+    no_id = Cast(Value(None), BigIntegerField())
+    no_year = Cast(Value(None), IntegerField())
+    parts = [
+        model.objects.using(using)
+        .order_by()
+        .annotate(
+            vocabulary=Value(param),
+            parent_key=F("parent_id") if model is Structure else no_id,
+            kind_or_blank=F("kind") if hasattr(model, "Kind") else Value("", CharField()),
+            closed=F("closed_year") if model is Structure else no_year,
+        )
+        .values_list(
+            "vocabulary", "pk", "slug", "name", "order", "parent_key", "kind_or_blank", "closed"
+        )
+        for param, (model, _) in VOCABULARIES.items()
+    ]
+    terms: dict[str, list[Term]] = {param: [] for param in VOCABULARIES}
+    for param, *values in parts[0].union(*parts[1:], all=True).order_by():
+        terms[param].append(Term(*values, route=VOCABULARIES[param][1]))
+    for terms_of_one in terms.values():
+        terms_of_one.sort(key=lambda term: (term.order, term.name))
+    return terms
