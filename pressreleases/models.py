@@ -10,12 +10,11 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
-from taxonomy.models import Country, FieldOfWork, MeetingSeries, Structure
+from taxonomy.models import Country, FieldOfWork, MeetingSeries, Structure, slug_url
 
 from .sanitizing import sanitize_html
 
@@ -67,7 +66,7 @@ class Organisation(models.Model):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("people:organisation", args=[self.slug])
+        return slug_url("people:organisation", self.slug)
 
     def names(self) -> list[str]:
         return [n for n in [self.name, self.acronym, *self.aliases] if n]
@@ -103,7 +102,7 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("people:speaker", args=[self.slug])
+        return slug_url("people:speaker", self.slug)
 
     def appointment_on(self, day) -> "Appointment | None":
         """The appointment held on `day`, preferring the most recently started."""
@@ -395,7 +394,7 @@ class PressRelease(models.Model):
             history.update_or_create(slug=previous_slug, defaults={"replaced_at": timezone.now()})
 
     def get_absolute_url(self) -> str:
-        return reverse("pressreleases:detail", args=[self.slug])
+        return slug_url("pressreleases:detail", self.slug)
 
     def clean(self) -> None:
         if self.status == self.Status.WITHDRAWN and not self.withdrawal_reason.strip():

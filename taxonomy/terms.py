@@ -12,7 +12,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import BigIntegerField, CharField, F, IntegerField, Value
 from django.db.models.functions import Cast
 
-from .models import Country, FieldOfWork, MeetingSeries, Structure, term_url
+from .models import Country, FieldOfWork, MeetingSeries, Structure, slug_url
 
 # GET parameter of the listing → model, and the name of its term pages' route.
 VOCABULARIES = {
@@ -41,7 +41,7 @@ class Term:
         return self.closed_year is not None
 
     def get_absolute_url(self) -> str:
-        return term_url(self.route, self.slug)
+        return slug_url(self.route, self.slug)
 
 
 def load_terms(using: str = DEFAULT_DB_ALIAS) -> dict[str, list[Term]]:

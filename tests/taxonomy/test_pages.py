@@ -9,12 +9,19 @@ from unittest import mock
 
 import pytest
 from django.db import transaction
-from django.urls import reverse, set_script_prefix
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import timezone
 
 from pressreleases.models import PressRelease
 from taxonomy.loading import load_file
-from taxonomy.models import Chairpersonship, Country, FieldOfWork, MeetingSeries, Structure
+from taxonomy.models import (
+    Chairpersonship,
+    Country,
+    FieldOfWork,
+    MeetingSeries,
+    Structure,
+    slug_url,
+)
 from tests.factories import PressReleaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +153,30 @@ def test_term_addresses_follow_the_script_prefix_and_the_urlconf(settings):
     settings.ROOT_URLCONF = "tests.taxonomy.moved_urls"
     assert country.get_absolute_url() == "/taxonomy/countries/albania/"
     assert field.get_absolute_url() == f"/taxonomy/fields-of-work/{field.slug}/"
+
+
+@pytest.mark.parametrize(
+    ("viewname", "slug"),
+    [
+        ("pressreleases:detail", "border-talks_2"),
+        ("people:speaker", "ana-example"),
+        ("people:organisation", "agency"),
+        ("taxonomy:structure", "secretariat"),
+    ],
+)
+def test_slug_addresses_are_the_ones_reverse_gives(viewname, slug):
+    assert slug_url(viewname, slug) == reverse(viewname, args=[slug])
+    set_script_prefix("/newsroom/")
+    try:
+        assert slug_url(viewname, slug) == reverse(viewname, args=[slug])
+        assert slug_url(viewname, slug).startswith("/newsroom/")
+    finally:
+        set_script_prefix("/")
+
+
+def test_a_slug_the_route_refuses_is_refused_as_reverse_refuses_it():
+    with pytest.raises(NoReverseMatch):
+        slug_url("pressreleases:detail", "not a slug")
 
 
 def test_chairpersonship_string_is_its_label():
