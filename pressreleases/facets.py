@@ -33,7 +33,7 @@ from .facet_index import CHOICE_CODES, ValueSets, public_value_counts, public_va
 from .filters import DATE_PARAMS, ReleaseFilterSet
 from .models import Facet as Key
 from .models import Organisation, Person, PressRelease
-from .search import matching_releases
+from .search import ids_of, matching_releases
 
 TOP = 20
 FACETS = {  # GET parameter → facet key
@@ -101,7 +101,7 @@ def counts_by_param(filterset: ReleaseFilterSet) -> dict[str, Counter[int]]:
         totals = public_value_counts(using, FACETS.values())
         return {param: totals[facet] for param, facet in FACETS.items()}
     sets = public_value_sets(using, FACETS.values())
-    unfaceted = unfaceted_releases(filterset, chosen, sets) if narrowed else None
+    unfaceted = unfaceted_releases(filterset, sets) if narrowed else None
     filters = {param: releases_of(filterset, sets, param) for param in chosen}
     counts: dict[str, Counter[int]] = {}
     for param, facet in FACETS.items():
@@ -135,7 +135,7 @@ def releases_of(filterset: ReleaseFilterSet, sets: ValueSets, param: str) -> Bit
     return BitMap().union(*(sets[facet].get(value, BitMap()) for value in values))
 
 
-def unfaceted_releases(filterset: ReleaseFilterSet, chosen: list[str], sets: ValueSets) -> BitMap:
+def unfaceted_releases(filterset: ReleaseFilterSet, sets: ValueSets) -> BitMap:
     """The public releases matching the filters that are not facets: the search and the dates.
     A search ranked at once gives the ids its pages are cut from. Otherwise its page ranks for
     itself, and the matches are read here from the search table alone, unranked, then
@@ -148,7 +148,7 @@ def unfaceted_releases(filterset: ReleaseFilterSet, chosen: list[str], sets: Val
         return public & BitMap(
             matching_releases(filterset.search_query, using=filterset.queryset.db)
         )
-    return BitMap(filterset.without(FACETS).values_list("pk", flat=True))
+    return BitMap(ids_of(filterset.without(FACETS)))
 
 
 def new_facet(filterset: ReleaseFilterSet, name: str, param: str, **kwargs: Any) -> Facet:
