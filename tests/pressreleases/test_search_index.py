@@ -314,6 +314,27 @@ def test_postgresql_keeps_each_vector_in_its_row_for_ranking():
         assert cursor.fetchone() == ("m",)  # MAIN: compressed if need be, never moved out
 
 
+@pytest.mark.usefixtures("postgresql")
+def test_postgresql_stores_the_filtered_columns_before_the_wide_ones():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+            "AND NOT attisdropped ORDER BY attnum",
+            [RELEASES.table],
+        )
+        columns = [name for (name,) in cursor]
+    assert columns == [
+        "release_id",
+        "status",
+        "publish_at",
+        "config",
+        "vector",
+        "lead",
+        "body",
+        "quotes",
+    ]
+
+
 RUSSIAN_WORDS = """
     выборы выборах выборов избирателей избирательных голосования проголосовавших наблюдатели
     наблюдателями миссия миссии миссией сотрудничества безопасности журналистов свободы правами
