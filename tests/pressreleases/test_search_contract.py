@@ -134,6 +134,15 @@ def build_corpus():
     release("Irrigation project, first phase", "", twin_body, hours=139)
     release("Irrigation project, second phase", "", twin_body, hours=140)
 
+    release(
+        "Water supply in coastal towns",
+        "Two desalination plants opened.",
+        "<p>The desalination project took four years.</p>",
+        hours=144,
+    )
+    surveyed = release("Lake survey published", "Scientists mapped the lake.", "", hours=145)
+    QuoteFactory(release=surveyed, text="Hydrography tells us where the sediment goes.")
+
     quoted = release("Human rights defenders meet", "", "", hours=141)
     QuoteFactory(
         release=quoted,
@@ -319,6 +328,16 @@ def test_snippet_of_a_title_match_is_the_lead():
     text = snippet("monitors", "Ceasefire monitors deployed along the contact line")
     assert text.startswith("Observers began work on Monday")
     assert "<mark>" not in text
+
+
+def test_snippet_of_a_lead_and_body_match_is_the_lead():
+    text = snippet("desalination", "Water supply in coastal towns")
+    assert text.startswith("Two <mark>desalination</mark> plants opened")
+
+
+def test_snippet_of_a_match_in_a_quote_only_is_the_quote():
+    text = snippet("hydrography", "Lake survey published")
+    assert "<mark>Hydrography</mark> tells us where the sediment goes" in text
 
 
 def test_snippets_cost_one_query_per_page(django_assert_num_queries):
