@@ -18,6 +18,7 @@ from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from ..bulk import binary_cursor
 from ..models import PressRelease
 from .indexes import QUOTES, RELEASES, Index, backend_for
 from .query import SearchQuery, parse_query
@@ -92,8 +93,8 @@ def ranks_public_at_once(using: str = DEFAULT_DB_ALIAS) -> bool:
 
 
 def ids_of(queryset: QuerySet) -> list[int]:
-    """The primary keys of `queryset`, in its order, read with a plain cursor: Django's rows
-    took about 10 ms more for the 19,000 ids of a search."""
+    """The primary keys of `queryset`, in its order, read by `fetch_ids` rather than as
+    Django's rows, which took about 10 ms more for the 19,000 ids of a search."""
     try:
         sql, params = queryset.values_list("pk").query.sql_with_params()
     except EmptyResultSet:  # e.g. `.none()`, as a search with nothing searchable gives
@@ -102,7 +103,15 @@ def ids_of(queryset: QuerySet) -> list[int]:
 
 
 def fetch_ids(using: str, sql: str, params: list | tuple) -> list[int]:
-    with connections[using].cursor() as cursor:
+    """The ids `sql` selects, in its order."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        # One array in binary rather than a row of text for each id: 31 instead of 33 ms for
+        # the 19,000 ranked matches of "border".
+        with binary_cursor(connection) as cursor:
+            cursor.execute(f"SELECT ARRAY({sql})", params)
+            return cursor.fetchone()[0]
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [key for (key,) in cursor.fetchall()]
 
