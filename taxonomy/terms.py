@@ -6,9 +6,10 @@ Building the menu from model instances took five queries and most of its 2.2 ms 
 its filters. A page that does both now reads them once.
 """
 
+import functools
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BigIntegerField, CharField, F, IntegerField, Value
 from django.db.models.functions import Cast
 
@@ -47,6 +48,22 @@ class Term:
 def load_terms(using: str = DEFAULT_DB_ALIAS) -> dict[str, list[Term]]:
     """Every term of each vocabulary, keyed as `VOCABULARIES`, in the vocabulary's order
     (`order`, then name)."""
+    sql, params = terms_sql(using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    terms: dict[str, list[Term]] = {param: [] for param in VOCABULARIES}
+    for param, *values in rows:
+        terms[param].append(Term(*values, route=VOCABULARIES[param][1]))
+    for terms_of_one in terms.values():
+        terms_of_one.sort(key=lambda term: (term.order, term.name))
+    return terms
+
+
+@functools.cache
+def terms_sql(using: str) -> tuple[str, tuple]:
+    """`load_terms`'s query, compiled once per database: it never changes, and the ORM took
+    0.7 ms of the 1.2 that reading the terms cost on every page."""
     # Typed NULLs and blanks: PostgreSQL reads a bare NULL as text and then cannot UNION it.
     no_id = Cast(Value(None), BigIntegerField())
     no_year = Cast(Value(None), IntegerField())
@@ -64,9 +81,4 @@ def load_terms(using: str = DEFAULT_DB_ALIAS) -> dict[str, list[Term]]:
         )
         for param, (model, _) in VOCABULARIES.items()
     ]
-    terms: dict[str, list[Term]] = {param: [] for param in VOCABULARIES}
-    for param, *values in parts[0].union(*parts[1:], all=True).order_by():
-        terms[param].append(Term(*values, route=VOCABULARIES[param][1]))
-    for terms_of_one in terms.values():
-        terms_of_one.sort(key=lambda term: (term.order, term.name))
-    return terms
+    return parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
