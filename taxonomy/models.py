@@ -10,10 +10,11 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import models
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls.converters import SlugConverter
 from django.utils import timezone
 
-# Django's `slug` path converter: such a slug goes into an address as it is.
-SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+# What Django's `slug` path converter accepts: such a slug goes into an address as it is.
+SLUG = re.compile(SlugConverter.regex)
 PLACEHOLDER = "slug-placeholder-7f3a"
 
 
