@@ -20,17 +20,18 @@ The filter set's queryset must be `PressRelease.objects.public()`: the totals co
 releases whatever it holds.
 """
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BigIntegerField, CharField, F, Value
-from django.db.models.functions import Cast
+from django.db import connections
 from pyroaring import BitMap
 from taggit.models import Tag
 
 from .facet_index import CHOICE_CODES, ValueSets, public_value_counts, public_value_sets
 from .filters import DATE_PARAMS, ReleaseFilterSet
+from .idlists import ids_param, one_of_sql
 from .models import Facet as Key
 from .models import Organisation, Person, PressRelease
 from .search import ids_of, matching_releases
@@ -220,24 +221,37 @@ def top_records(
     filterset: ReleaseFilterSet, counts: dict[str, Counter[int]]
 ) -> dict[str, dict[int, tuple[str, str]]]:
     """(slug, label) of the records the top facets may list, by parameter, in one query."""
-    parts = []
-    for param, (model, label_field) in RECORDS.items():
-        ids = sorted(top_candidates(filterset, counts[param], param))
-        parts.append(
-            model.objects.using(filterset.queryset.db)
-            .filter(pk__in=ids)
-            .order_by()
-            .annotate(
-                facet=Value(param, output_field=CharField()),
-                record_id=Cast("pk", BigIntegerField()),
-                label=F(label_field),
-            )
-            .values_list("facet", "record_id", "slug", "label")
-        )
+    using = filterset.queryset.db
+    candidates = {param: top_candidates(filterset, counts[param], param) for param in RECORDS}
     records: dict[str, dict[int, tuple[str, str]]] = {param: {} for param in RECORDS}
-    for param, pk, slug, label in parts[0].union(*parts[1:], all=True).order_by():
-        records[param][pk] = (slug, label)
+    if not any(candidates.values()):
+        return records
+    params = []
+    for param, ids in candidates.items():
+        params += [param, ids_param(sorted(ids), using)]
+    with connections[using].cursor() as cursor:
+        cursor.execute(top_records_sql(using), params)
+        for param, pk, slug, label in cursor.fetchall():
+            records[param][pk] = (slug, label)
     return records
+
+
+@functools.cache
+def top_records_sql(using: str) -> str:
+    """`top_records`' query, written once per database: building it as a union of three
+    querysets took 1 ms of the 1.2 it cost on every listing (SQLite)."""
+    quote = connections[using].ops.quote_name
+    parts = []
+    for model, label_field in RECORDS.values():
+        meta = model._meta
+        pk, slug, label = (
+            quote(meta.get_field(name).column) for name in (meta.pk.name, "slug", label_field)
+        )
+        parts.append(
+            f"SELECT %s, {pk}, {slug}, {label} FROM {quote(meta.db_table)} "
+            f"WHERE {one_of_sql(pk, using)}"
+        )
+    return " UNION ALL ".join(parts)
 
 
 def top_facet(

@@ -15,8 +15,23 @@ def listed_ids(ids: Sequence[int], using: str) -> RawSQL:
     is one string, which the driver passes on as it is: adapting hundreds of parameters one by
     one took longer than the queries."""
     if connections[using].vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [array_literal(ids)])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids_param(ids, using)])
+    return RawSQL("SELECT value FROM json_each(%s)", [ids_param(ids, using)])
+
+
+def one_of_sql(column: str, using: str) -> str:
+    """For hand-written SQL: `column` (quoted) is one of the ids in one parameter, which
+    `ids_param` writes."""
+    if connections[using].vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])"
+    return f"{column} IN (SELECT value FROM json_each(%s))"
+
+
+def ids_param(ids: Sequence[int], using: str) -> str:
+    """`ids` as the one parameter of `one_of_sql` (and of `listed_ids`)."""
+    if connections[using].vendor == "postgresql":
+        return array_literal(ids)
+    return json.dumps(list(ids))
 
 
 def one_of(field: str, ids: Sequence[int] | QuerySet, using: str) -> Q | Lookup:

@@ -426,6 +426,18 @@ def test_the_query_count_is_fixed_whatever_the_number_of_releases(count, django_
         facet_counts(filterset)
 
 
+def test_no_query_looks_up_top_records_when_none_has_releases(django_assert_num_queries):
+    # The taxonomy's labels, every value's set and the search's matches: none.
+    with django_assert_num_queries(3):
+        facets = facet_counts(ReleaseFilterSet(QueryDict("q=zzzznothing")))
+
+    assert [f.options for f in facets if f.param in ("speaker", "organisation", "tag")] == [
+        [],
+        [],
+        [],
+    ]
+
+
 def test_the_filter_set_applies_every_filter_but_those_left_out():
     filterset = ReleaseFilterSet(QueryDict("field=migration&country=serbia"))
 
