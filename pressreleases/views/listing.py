@@ -5,6 +5,8 @@ Every page here lists `PressRelease.objects.public()` only, and costs a fixed nu
 queries whatever the number of releases.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -14,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 
-from taxonomy.models import Country, FieldOfWork, MeetingSeries, Structure
+from taxonomy.models import Country, FieldOfWork, MeetingSeries, Structure, slug_url
 from taxonomy.navigation import site_navigation
 
 from ..caching import public_page
@@ -28,10 +30,38 @@ PAGE_SIZE = 20
 HOME_SIZE = 6
 
 
-def release_cards(queryset: QuerySet) -> QuerySet:
-    """Releases with what a card shows (templates/pressreleases/includes/release_card.html):
-    one query for the page's sources, whatever the number of cards."""
-    return queryset.defer("body").prefetch_related("sources")
+def card_rows(queryset: QuerySet) -> QuerySet:
+    """Releases with the columns a card shows (pressreleases/includes/release_card.html)."""
+    return queryset.defer("body")
+
+
+@dataclass(frozen=True)
+class CardSource:
+    """A release's source as its card links it."""
+
+    name: str
+    url: str
+
+
+def with_card_sources(releases: Iterable[PressRelease]) -> list[PressRelease]:
+    """The releases, each with `card_sources`, in one query whatever the number of cards: the
+    sources' names and slugs rather than their records, which took 1.2 of the listing's
+    13 ms to prefetch (SQLite)."""
+    releases = list(releases)
+    sources: defaultdict[int, list[CardSource]] = defaultdict(list)
+    links = (
+        PressRelease.sources.through.objects.filter(pressrelease__in=[r.pk for r in releases])
+        .order_by("structure__order", "structure__name")  # a structure's own ordering
+        .values_list(
+            "pressrelease_id", "structure__slug", "structure__name", "structure__full_name"
+        )
+    )
+    for release_id, slug, name, full_name in links:
+        url = slug_url("taxonomy:structure", slug)
+        sources[release_id].append(CardSource(full_name or name, url))
+    for release in releases:
+        release.card_sources = sources[release.pk]
+    return releases
 
 
 class CountedPaginator(Paginator):
@@ -132,7 +162,7 @@ def listing(
         data.setlist(fixed.param, [fixed.slug])
     filterset = ReleaseFilterSet(data)
     facets = facet_counts(filterset)
-    rows = release_cards(PressRelease.objects.all())
+    rows = card_rows(PressRelease.objects.all())
     releases = (
         SearchResults(filterset, rows) if filterset.search_query else ReadByIds(filterset.qs, rows)
     )
@@ -156,7 +186,7 @@ def listing(
             "chosen": {param for param, value in filterset.cleaned_data.items() if value},
             "page_obj": page,
             "page_range": paginator.get_elided_page_range(page.number),
-            "releases": page.object_list,
+            "releases": with_card_sources(page.object_list),
             "summary": describe(filterset),
             "feed_query": feed_query(filterset),
             "feed_title": feed_title(filterset),
@@ -228,5 +258,5 @@ def meeting_series_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    latest = release_cards(PressRelease.objects.public().order_by("-publish_at", "-pk"))
-    return render(request, "home.html", {"latest_releases": latest[:HOME_SIZE]})
+    latest = card_rows(PressRelease.objects.public().order_by("-publish_at", "-pk"))
+    return render(request, "home.html", {"latest_releases": with_card_sources(latest[:HOME_SIZE])})

@@ -201,6 +201,32 @@ def test_a_release_card_shows_type_title_date_places_lead_and_sources(client):
     assert '<a href="/structures/secretariat/">OSCE Secretariat</a>' in card
 
 
+def test_each_card_links_its_own_sources_in_the_structures_order(client):
+    serbia, secretariat, tnt = (
+        Structure.objects.get(slug=slug)
+        for slug in ("mission-to-serbia", "secretariat", "transnational-threats-department")
+    )
+    PressReleaseFactory(title="Three sources", sources=[tnt, serbia, secretariat])
+    PressReleaseFactory(title="One source", sources=[serbia])
+    PressReleaseFactory(title="No source", sources=[])
+
+    html = client.get(URL, {"q": "source"}).content.decode()
+
+    def card(title: str) -> str:
+        card = html[html.index(f">{title}</a></h3>") :]
+        return card[: card.index("</article>")]
+
+    def card_sources(title: str) -> list[tuple[str, str]]:
+        return re.findall(r'<a href="(/structures/[^"]+/)">([^<]+)</a>', card(title))
+
+    ordered = Structure.objects.filter(pk__in=[serbia.pk, secretariat.pk, tnt.pk])
+    assert card_sources("Three sources") == [
+        (structure.get_absolute_url(), structure.display_name) for structure in ordered
+    ]
+    assert card_sources("One source") == [("/structures/mission-to-serbia/", serbia.display_name)]
+    assert "release-card__sources" not in card("No source")
+
+
 def test_facets_offer_each_value_with_its_count_and_check_the_chosen_ones(client):
     response = client.get(URL, {"field": "migration", "country": "austria"})
 
