@@ -244,9 +244,8 @@ def top_records_sql(using: str) -> str:
     parts = []
     for model, label_field in RECORDS.values():
         meta = model._meta
-        pk, slug, label = (
-            quote(meta.get_field(name).column) for name in (meta.pk.name, "slug", label_field)
-        )
+        pk = quote(meta.pk.column)
+        slug, label = (quote(meta.get_field(name).column) for name in ("slug", label_field))
         parts.append(
             f"SELECT %s, {pk}, {slug}, {label} FROM {quote(meta.db_table)} "
             f"WHERE {one_of_sql(pk, using)}"
